@@ -1,0 +1,138 @@
+import { isStorageError } from '@hh-oauth/storage';
+import { runTokenStoreConformance } from '@hh-oauth/storage/conformance';
+import { type RedisTestServer, startRedisServer } from '@hh-oauth/storage/test-servers';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRedisStore } from '../src/index.js';
+
+let server: RedisTestServer;
+let raw: Redis;
+let prefixes = 0;
+
+beforeAll(async () => {
+  server = await startRedisServer();
+  raw = new Redis(server.url);
+});
+afterAll(async () => {
+  await raw?.quit();
+  await server?.stop();
+});
+
+runTokenStoreConformance({
+  name: 'redis',
+  timing: 'real',
+  async setup() {
+    const keyPrefix = `conformance-${++prefixes}:`;
+    const store = createRedisStore({ url: server.url, keyPrefix });
+    // Separate connections on the same server: the races really go over the network.
+    const clients = [new Redis(server.url), new Redis(server.url)];
+    const others = clients.map((client) => createRedisStore({ client, keyPrefix }));
+    return {
+      store,
+      others,
+      backdoor: {
+        async readRaw(key) {
+          const hash = await raw.hgetall(`${keyPrefix}data:${key}`);
+          return hash['v'] === undefined
+            ? undefined
+            : { value: hash['v'], version: Number(hash['n']) };
+        },
+        async readRawLock(key) {
+          return (await raw.get(`${keyPrefix}lock:${key}`)) ?? undefined;
+        },
+      },
+      async teardown() {
+        await store.close();
+        await Promise.all(clients.map((client) => client.quit()));
+      },
+    };
+  },
+});
+
+describe('createRedisStore', () => {
+  it('stores a hash with the key expiring in Redis itself', async () => {
+    const store = createRedisStore({ client: raw, keyPrefix: 'layout:' });
+    await store.set('session:1', 'token', { expectedVersion: 0, ttlMs: 60_000 });
+    expect(await raw.hgetall('layout:data:session:1')).toEqual({ v: 'token', n: '1' });
+    const ttl = await raw.pttl('layout:data:session:1');
+    expect(ttl).toBeGreaterThan(59_000);
+    expect(ttl).toBeLessThanOrEqual(60_000);
+    await store.set('session:1', 'token2', { expectedVersion: 1 });
+    expect(await raw.pttl('layout:data:session:1')).toBe(-1);
+    const owner = await store.tryLock('refresh:1', { ttlMs: 5_000 });
+    expect(await raw.get('layout:lock:refresh:1')).toBe(owner);
+    expect(await raw.pttl('layout:lock:refresh:1')).toBeGreaterThan(4_000);
+  });
+
+  it('keeps prefixes apart, and honours the client’s own ioredis keyPrefix', async () => {
+    const a = createRedisStore({ client: raw, keyPrefix: 'a:' });
+    const b = createRedisStore({ client: raw, keyPrefix: 'b:' });
+    await a.set('k', 'from-a', { expectedVersion: 0 });
+    expect(await b.get('k')).toBeUndefined();
+    const prefixed = new Redis(server.url, { keyPrefix: 'app1:' });
+    try {
+      const store = createRedisStore({ client: prefixed });
+      await store.set('k', 'v', { expectedVersion: 0 });
+      expect(await store.take('k')).toBe('v');
+      await store.tryLock('k', { ttlMs: 1000 });
+      expect(await raw.exists('app1:hh-oauth:lock:k')).toBe(1);
+    } finally {
+      await prefixed.quit();
+    }
+  });
+
+  it('works after the server forgets its scripts (NOSCRIPT → EVAL)', async () => {
+    const store = createRedisStore({ client: raw, keyPrefix: 'noscript:' });
+    await store.set('k', 'v1', { expectedVersion: 0 });
+    await raw.script('FLUSH');
+    expect(await store.set('k', 'v2', { expectedVersion: 1 })).toBe(2);
+  });
+
+  it('close() quits a client it created and leaves an injected one open', async () => {
+    const injected = new Redis(server.url);
+    try {
+      await createRedisStore({ client: injected }).close();
+      expect(await injected.ping()).toBe('PONG');
+    } finally {
+      await injected.quit();
+    }
+    const own = createRedisStore({ url: server.url, keyPrefix: 'own:' });
+    await own.set('k', 'v', { expectedVersion: 0 });
+    const before = Number((await raw.info('clients')).match(/connected_clients:(\d+)/)![1]);
+    await own.close();
+    await expect
+      .poll(async () => Number((await raw.info('clients')).match(/connected_clients:(\d+)/)![1]))
+      .toBe(before - 1);
+  });
+
+  it('fails with a backend StorageError that carries no value when Redis is unreachable', async () => {
+    const store = createRedisStore({
+      url: 'redis://127.0.0.1:1',
+      redisOptions: { maxRetriesPerRequest: 0, retryStrategy: () => null, lazyConnect: true },
+    });
+    const error = await store
+      .set('k', 'secret-token-value', { expectedVersion: 0 })
+      .catch((e) => e);
+    expect(isStorageError(error, 'backend')).toBe(true);
+    expect((error as Error).message).toBe('[hh-oauth/storage-redis] writing an entry failed');
+    expect(JSON.stringify(error)).not.toContain('secret-token-value');
+    expect(String((error as Error).cause)).not.toContain('secret-token-value');
+    await store.close();
+  });
+
+  it('a reply error keeps no command arguments in its cause', async () => {
+    await raw.set('wrongtype:data:k', 'a plain string');
+    const store = createRedisStore({ client: raw, keyPrefix: 'wrongtype:' });
+    const error = await store
+      .set('k', 'secret-token-value', { expectedVersion: 0 })
+      .catch((e) => e);
+    expect(isStorageError(error, 'backend')).toBe(true);
+    expect((error as Error).cause).not.toHaveProperty('command');
+    expect(JSON.stringify((error as Error).cause)).not.toContain('secret-token-value');
+  });
+
+  it('rejects options that cannot work', () => {
+    expect(() => createRedisStore({} as never)).toThrow(/\[hh-oauth\/storage-redis\] pass either/);
+    expect(() => createRedisStore({ client: {} as never })).toThrow(/ioredis/);
+  });
+});

@@ -1,0 +1,288 @@
+/**
+ * The file store: one JSON file holding every entry and lock, for one machine's processes (a CLI,
+ * a few workers). Reads take no lock: each write replaces the file whole by rename, so a reader sees
+ * the old or the new file, never half of one. Every read-modify-write (set, delete, take, tryLock,
+ * unlock) holds a cross-process lock file (`<path>.lock`) from the read to the rename, so
+ * compare-and-set and consume-once hold across processes on this machine.
+ *
+ * Writes: a temp file beside the target (mode 0600), fsync, rename over the target, fsync the
+ * directory. Optional AES-256-GCM at rest (see `file-format.ts`): a wrong key is an error before
+ * anything is written, never a lost file.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
+import { StorageError } from '../errors.js';
+import type { DeleteOptions, LockOptions, SetOptions, StoredEntry, TokenStore } from '../types.js';
+import {
+  assertDeleteOptions,
+  assertKey,
+  assertLockOptions,
+  assertOwner,
+  assertSetArguments,
+  createLockOwner,
+  ttlToMs,
+} from '../validate.js';
+import { decode, encode, type FileData, FormatError, parseEncryptionKey } from './file-format.js';
+import { acquireFileLock, FileLockTimeout } from './file-lock.js';
+
+export interface FileStoreOptions {
+  /** The store file. Its directory is created (mode 0700) when missing. The lock is `<path>.lock`. */
+  readonly path: string;
+  /**
+   * AES-256-GCM key for encryption at rest: 32 bytes, as a `Uint8Array`/`Buffer`, 64 hex digits or
+   * base64. A store file is either encrypted or not; a mismatch is a `decryption_failed` error.
+   */
+  readonly encryptionKey?: Uint8Array | string;
+  /** The clock for TTLs, in ms since the epoch. Default `Date.now`; inject one for deterministic tests. */
+  readonly now?: () => number;
+  /** How long to wait for the lock file before failing with `lock_timeout`. Default 10 000 ms. */
+  readonly lockTimeoutMs?: number;
+  /** A lock file older than this is taken to be left over from a crash. Default 10 000 ms. */
+  readonly lockStaleMs?: number;
+}
+
+const NAME = 'file';
+
+function errorCode(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null && 'code' in error
+    ? String((error as { code: unknown }).code)
+    : undefined;
+}
+
+function positive(value: number | undefined, fallback: number, option: string): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new StorageError(NAME, 'invalid_argument', `${option} must be a positive number of ms`);
+  }
+  return value;
+}
+
+/** Creates a store backed by one JSON file, safe across this machine's processes. */
+export function createFileStore(options: FileStoreOptions): TokenStore {
+  if (typeof options?.path !== 'string' || options.path.length === 0) {
+    throw new StorageError(NAME, 'invalid_argument', 'path must be a non-empty string');
+  }
+  const path = resolve(options.path);
+  const lockPath = `${path}.lock`;
+  const now = options.now ?? Date.now;
+  if (typeof now !== 'function') {
+    throw new StorageError(NAME, 'invalid_argument', 'now must be a function returning ms');
+  }
+  let key: Buffer | undefined;
+  if (options.encryptionKey !== undefined) {
+    key = parseEncryptionKey(options.encryptionKey);
+    if (key === undefined) {
+      throw new StorageError(
+        NAME,
+        'invalid_argument',
+        'encryptionKey must be 32 bytes: a Uint8Array, 64 hex digits or base64',
+      );
+    }
+  }
+  const lockOptions = {
+    timeoutMs: positive(options.lockTimeoutMs, 10_000, 'lockTimeoutMs'),
+    staleMs: positive(options.lockStaleMs, 10_000, 'lockStaleMs'),
+  };
+  let closed = false;
+  /** This instance's read-modify-writes run one at a time; the lock file orders them with others. */
+  let queue: Promise<unknown> = Promise.resolve();
+
+  const fail = (error: unknown, doing: string): never => {
+    if (error instanceof StorageError) throw error;
+    if (error instanceof FormatError) {
+      throw new StorageError(NAME, error.kind, `${error.message} (${path})`);
+    }
+    if (error instanceof FileLockTimeout) {
+      throw new StorageError(NAME, 'lock_timeout', `could not lock ${lockPath} while ${doing}`, {
+        cause: error,
+      });
+    }
+    const code = errorCode(error);
+    throw new StorageError(NAME, 'backend', `${doing} ${path} failed${code ? ` (${code})` : ''}`, {
+      cause: error,
+    });
+  };
+
+  const open_ = (): void => {
+    if (closed) throw new StorageError(NAME, 'closed', 'the store is closed');
+  };
+
+  const load = async (): Promise<FileData> => {
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (error) {
+      if (errorCode(error) === 'ENOENT') return decode('', key);
+      throw error;
+    }
+    return decode(text, key);
+  };
+
+  const save = async (data: FileData): Promise<void> => {
+    const directory = dirname(path);
+    await mkdir(directory, { recursive: true, mode: 0o700 });
+    const temp = resolve(
+      directory,
+      `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`,
+    );
+    const handle = await open(temp, 'wx', 0o600);
+    try {
+      try {
+        await handle.writeFile(encode(data, key), 'utf8');
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(temp, path);
+    } catch (error) {
+      await unlink(temp).catch(() => undefined);
+      throw error;
+    }
+    // Make the rename itself durable; some platforms cannot open a directory, which is fine.
+    const dir = await open(directory, 'r').catch(() => undefined);
+    if (dir !== undefined)
+      await dir
+        .sync()
+        .catch(() => undefined)
+        .finally(() => dir.close());
+  };
+
+  /** Drops expired entries and locks; returns whether anything was dropped. */
+  const sweep = (data: FileData, at: number): boolean => {
+    let changed = false;
+    for (const [name, entry] of Object.entries(data.entries)) {
+      if (entry.expiresAt !== null && at >= entry.expiresAt) {
+        delete data.entries[name];
+        changed = true;
+      }
+    }
+    for (const [name, lock] of Object.entries(data.locks)) {
+      if (at >= lock.expiresAt) {
+        delete data.locks[name];
+        changed = true;
+      }
+    }
+    return changed;
+  };
+
+  /**
+   * Runs `change` on the current data under the lock file, and writes the file when it says so.
+   * `change` sees expired records already removed.
+   */
+  const modify = <T>(
+    doing: string,
+    change: (data: FileData, at: number) => { result: T; write: boolean },
+  ): Promise<T> => {
+    const run = async (): Promise<T> => {
+      await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+      const release = await acquireFileLock(lockPath, lockOptions);
+      try {
+        const data = await load();
+        const at = now();
+        const swept = sweep(data, at);
+        const { result, write } = change(data, at);
+        if (write || swept) await save(data);
+        return result;
+      } finally {
+        await release();
+      }
+    };
+    const next = queue.then(run, run).catch((error: unknown) => fail(error, doing));
+    queue = next.catch(() => undefined);
+    return next;
+  };
+
+  return {
+    name: NAME,
+
+    async get(entryKey: string): Promise<StoredEntry | undefined> {
+      open_();
+      assertKey(NAME, entryKey);
+      try {
+        const entry = (await load()).entries[entryKey];
+        if (entry === undefined) return undefined;
+        if (entry.expiresAt !== null && now() >= entry.expiresAt) return undefined;
+        return { value: entry.value, version: entry.version };
+      } catch (error) {
+        return fail(error, 'reading');
+      }
+    },
+
+    async set(
+      entryKey: string,
+      value: string,
+      setOptions: SetOptions,
+    ): Promise<number | undefined> {
+      open_();
+      assertKey(NAME, entryKey);
+      assertSetArguments(NAME, value, setOptions);
+      const { expectedVersion, ttlMs } = setOptions;
+      return modify('writing', (data, at) => {
+        if ((data.entries[entryKey]?.version ?? 0) !== expectedVersion) {
+          return { result: undefined, write: false };
+        }
+        const version = expectedVersion + 1;
+        const expiresAt = ttlMs === undefined ? null : at + ttlToMs(ttlMs);
+        data.entries[entryKey] = { value, version, expiresAt };
+        return { result: version, write: true };
+      });
+    },
+
+    async delete(entryKey: string, deleteOptions?: DeleteOptions): Promise<boolean> {
+      open_();
+      assertKey(NAME, entryKey);
+      assertDeleteOptions(NAME, deleteOptions);
+      const expected = deleteOptions?.expectedVersion;
+      return modify('deleting from', (data) => {
+        const entry = data.entries[entryKey];
+        if (entry === undefined || (expected !== undefined && entry.version !== expected)) {
+          return { result: false, write: false };
+        }
+        delete data.entries[entryKey];
+        return { result: true, write: true };
+      });
+    },
+
+    async take(entryKey: string): Promise<string | undefined> {
+      open_();
+      assertKey(NAME, entryKey);
+      return modify('taking from', (data) => {
+        const entry = data.entries[entryKey];
+        if (entry === undefined) return { result: undefined, write: false };
+        delete data.entries[entryKey];
+        return { result: entry.value, write: true };
+      });
+    },
+
+    async tryLock(lockKey: string, lockOptions_: LockOptions): Promise<string | undefined> {
+      open_();
+      assertKey(NAME, lockKey);
+      assertLockOptions(NAME, lockOptions_);
+      const ttl = ttlToMs(lockOptions_.ttlMs);
+      return modify('locking in', (data, at) => {
+        if (data.locks[lockKey] !== undefined) return { result: undefined, write: false };
+        const owner = createLockOwner();
+        data.locks[lockKey] = { owner, expiresAt: at + ttl };
+        return { result: owner, write: true };
+      });
+    },
+
+    async unlock(lockKey: string, owner: string): Promise<boolean> {
+      open_();
+      assertKey(NAME, lockKey);
+      assertOwner(NAME, owner);
+      return modify('unlocking in', (data) => {
+        if (data.locks[lockKey]?.owner !== owner) return { result: false, write: false };
+        delete data.locks[lockKey];
+        return { result: true, write: true };
+      });
+    },
+
+    async close(): Promise<void> {
+      closed = true;
+      // Let this instance's writes in flight finish, so none is cut off by the process exiting.
+      await queue;
+    },
+  };
+}

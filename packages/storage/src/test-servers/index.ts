@@ -1,0 +1,10 @@
+/**
+ * @hh-oauth/storage/test-servers — throwaway real servers for tests: `redis-server` and PostgreSQL
+ * on free 127.0.0.1 ports in temp folders, stopped by `stop()`. They fail loudly, with what to
+ * install, when the binaries are missing. Used by the Redis and PostgreSQL stores' tests and by
+ * `@hh-oauth/client`'s cross-process tests; Node only.
+ */
+export type { PostgresTestServer, PostgresTestServerOptions } from './postgres-server.js';
+export { startPostgresServer } from './postgres-server.js';
+export type { RedisTestServer, RedisTestServerOptions } from './redis-server.js';
+export { startRedisServer } from './redis-server.js';

@@ -1,0 +1,84 @@
+/**
+ * A throwaway `redis-server` on a free 127.0.0.1 port, with no persistence, in a temp folder: for
+ * the Redis store's tests and for cross-process tests of code that uses it. No mock: the real
+ * server, from Debian's `redis-server` package (or `REDIS_SERVER=/path/to/redis-server`).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { findBinary, freePort, startProcess } from './process.js';
+
+export interface RedisTestServer {
+  /** e.g. redis://127.0.0.1:6390 */
+  readonly url: string;
+  readonly host: '127.0.0.1';
+  readonly port: number;
+  /** Stops the server and removes its folder. */
+  stop(): Promise<void>;
+}
+
+export interface RedisTestServerOptions {
+  /** The redis-server binary. Default: `$REDIS_SERVER`, else `redis-server` on PATH. */
+  readonly binary?: string;
+}
+
+/** Starts a throwaway Redis server; fails loudly when redis-server is not installed. */
+export async function startRedisServer(
+  options: RedisTestServerOptions = {},
+): Promise<RedisTestServer> {
+  const binary = options.binary ?? process.env['REDIS_SERVER'] ?? findBinary('redis-server');
+  if (binary === undefined) {
+    throw new Error(
+      'redis-server was not found on PATH. Install it (Debian: apt-get install redis-server; ' +
+        'scripts/test-all.sh does this) or set REDIS_SERVER to its path.',
+    );
+  }
+  const directory = await mkdtemp(join(tmpdir(), 'hh-oauth-redis-'));
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const port = await freePort();
+    try {
+      const server = await startProcess(
+        binary,
+        [
+          '--port',
+          String(port),
+          '--bind',
+          '127.0.0.1',
+          '--protected-mode',
+          'yes',
+          '--save',
+          '',
+          '--appendonly',
+          'no',
+          '--dir',
+          directory,
+          '--daemonize',
+          'no',
+          '--loglevel',
+          'notice',
+        ],
+        {
+          cwd: directory,
+          what: `redis-server (${binary}) on port ${port}`,
+          timeoutMs: 15_000,
+          ready: (output) => output.includes('Ready to accept connections'),
+        },
+      );
+      return {
+        url: `redis://127.0.0.1:${port}`,
+        host: '127.0.0.1',
+        port,
+        async stop() {
+          await server.stop('SIGTERM');
+          await rm(directory, { recursive: true, force: true });
+        },
+      };
+    } catch (error) {
+      // Most likely the port was taken between freePort() and the bind: try another.
+      lastError = error;
+    }
+  }
+  await rm(directory, { recursive: true, force: true });
+  throw lastError;
+}

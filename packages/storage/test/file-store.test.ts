@@ -1,0 +1,191 @@
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createFileStore, isStorageError } from '../src/index.js';
+import { compileForChild } from './compile-for-child.js';
+
+const run = promisify(execFile);
+const KEY = Buffer.alloc(32, 1);
+const OTHER_KEY = Buffer.alloc(32, 2);
+const SECRET = 'refresh-token-SECRET-value';
+
+let directory: string;
+let path: string;
+beforeEach(async () => {
+  directory = await mkdtemp(join(tmpdir(), 'hh-oauth-file-'));
+  path = join(directory, 'nested', 'tokens.json');
+});
+afterEach(async () => {
+  await rm(directory, { recursive: true, force: true });
+});
+
+const failure = (promise: Promise<unknown>): Promise<unknown> =>
+  promise.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (error: unknown) => error,
+  );
+
+describe('createFileStore', () => {
+  it('writes the file with mode 0600, its folder with 0700, and leaves no temp file', async () => {
+    const store = createFileStore({ path });
+    await store.set('k', 'v', { expectedVersion: 0 });
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
+    expect((await stat(join(directory, 'nested'))).mode & 0o777).toBe(0o700);
+    expect(await readdir(join(directory, 'nested'))).toEqual(['tokens.json']);
+  });
+
+  it('accepts a key as bytes, hex or base64, and rejects anything else at creation', () => {
+    for (const encryptionKey of [
+      KEY,
+      KEY.toString('hex'),
+      KEY.toString('base64'),
+      KEY.toString('base64url'),
+    ]) {
+      expect(createFileStore({ path, encryptionKey }).name).toBe('file');
+    }
+    for (const encryptionKey of [
+      'short',
+      Buffer.alloc(16),
+      'z'.repeat(64),
+      KEY.toString('hex').slice(2),
+    ]) {
+      let error: unknown;
+      try {
+        createFileStore({ path, encryptionKey });
+      } catch (caught) {
+        error = caught;
+      }
+      expect(isStorageError(error, 'invalid_argument')).toBe(true);
+      expect((error as Error).message).toMatch(/^\[hh-oauth\/storage-file\] encryptionKey/);
+    }
+  });
+
+  it('a wrong key fails with decryption_failed, names no secret, and changes nothing', async () => {
+    await createFileStore({ path, encryptionKey: KEY }).set('session:abc', SECRET, {
+      expectedVersion: 0,
+    });
+    const before = await readFile(path);
+    const wrong = createFileStore({ path, encryptionKey: OTHER_KEY });
+    for (const attempt of [
+      wrong.get('session:abc'),
+      wrong.set('session:abc', 'x', { expectedVersion: 1 }),
+      wrong.set('new', 'x', { expectedVersion: 0 }),
+      wrong.take('session:abc'),
+      wrong.delete('session:abc'),
+      wrong.tryLock('l', { ttlMs: 1000 }),
+    ]) {
+      const error = await failure(attempt);
+      expect(isStorageError(error, 'decryption_failed')).toBe(true);
+      expect((error as Error).message).toMatch(/^\[hh-oauth\/storage-file\] .*different key/);
+      expect(JSON.stringify(error)).not.toContain(SECRET);
+      expect((error as Error).message).not.toContain('session:abc');
+    }
+    expect(await readFile(path)).toEqual(before);
+    const right = createFileStore({ path, encryptionKey: KEY.toString('hex') });
+    expect(await right.get('session:abc')).toEqual({ value: SECRET, version: 1 });
+  });
+
+  it('a tampered ciphertext fails with decryption_failed', async () => {
+    await createFileStore({ path, encryptionKey: KEY }).set('k', SECRET, { expectedVersion: 0 });
+    const file = JSON.parse(await readFile(path, 'utf8'));
+    const data = Buffer.from(file.encryption.data, 'base64');
+    data[0] = data[0]! ^ 1;
+    file.encryption.data = data.toString('base64');
+    await writeFile(path, JSON.stringify(file));
+    const error = await failure(createFileStore({ path, encryptionKey: KEY }).get('k'));
+    expect(isStorageError(error, 'decryption_failed')).toBe(true);
+    expect((error as Error).message).toMatch(/wrong key or tampered/);
+  });
+
+  it('refuses a plain file with a key and an encrypted file without one', async () => {
+    await createFileStore({ path }).set('k', SECRET, { expectedVersion: 0 });
+    const withKey = await failure(
+      createFileStore({ path, encryptionKey: KEY }).set('x', 'y', { expectedVersion: 0 }),
+    );
+    expect(isStorageError(withKey, 'decryption_failed')).toBe(true);
+    expect((await readFile(path, 'utf8')).includes(SECRET)).toBe(true);
+
+    const sealed = join(directory, 'sealed.json');
+    await createFileStore({ path: sealed, encryptionKey: KEY }).set('k', SECRET, {
+      expectedVersion: 0,
+    });
+    const withoutKey = await failure(createFileStore({ path: sealed }).get('k'));
+    expect(isStorageError(withoutKey, 'decryption_failed')).toBe(true);
+  });
+
+  it('a file that is not a store fails with corrupt and is not overwritten', async () => {
+    const foreign = join(directory, 'foreign.json');
+    await writeFile(foreign, '{"something":"else"}');
+    const store = createFileStore({ path: foreign });
+    const error = await failure(store.set('k', 'v', { expectedVersion: 0 }));
+    expect(isStorageError(error, 'corrupt')).toBe(true);
+    expect(error).toMatchObject({ code: 'invalid_response' });
+    expect(await readFile(foreign, 'utf8')).toBe('{"something":"else"}');
+  });
+
+  it('breaks a lock file left by a dead process', async () => {
+    const store = createFileStore({ path });
+    await store.set('k', 'v1', { expectedVersion: 0 });
+    const dead = await run(process.execPath, ['-e', 'console.log(process.pid)']);
+    await writeFile(
+      `${path}.lock`,
+      JSON.stringify({
+        pid: Number(dead.stdout.trim()),
+        host: (await import('node:os')).hostname(),
+        token: 't',
+      }),
+    );
+    expect(await store.set('k', 'v2', { expectedVersion: 1 })).toBe(2);
+    await expect(stat(`${path}.lock`)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('breaks a lock file older than lockStaleMs, and times out on a live one', async () => {
+    const store = createFileStore({ path, lockStaleMs: 5_000, lockTimeoutMs: 200 });
+    const live = JSON.stringify({ pid: process.pid, host: 'elsewhere', token: 't' });
+    await mkdir(join(directory, 'nested'));
+    await writeFile(`${path}.lock`, live);
+    const error = await failure(store.set('k', 'v', { expectedVersion: 0 }));
+    expect(isStorageError(error, 'lock_timeout')).toBe(true);
+    expect(error).toMatchObject({ recovery: 'retry_later' });
+    const old = new Date(Date.now() - 60_000);
+    await utimes(`${path}.lock`, old, old);
+    expect(await store.set('k', 'v', { expectedVersion: 0 })).toBe(1);
+  });
+
+  it('serializes read-modify-writes of several processes (real child processes)', async () => {
+    const compiled = await compileForChild(['test/file-worker.ts']);
+    try {
+      const shared = join(directory, 'shared.json');
+      await createFileStore({ path: shared }).set('once', 'the-state', { expectedVersion: 0 });
+      const processes = 4;
+      const rounds = 8;
+      const outputs = await Promise.all(
+        Array.from({ length: processes }, () =>
+          run(process.execPath, [
+            join(compiled.root, 'test', 'file-worker.js'),
+            shared,
+            String(rounds),
+          ]),
+        ),
+      );
+      const results = outputs.map(
+        (output) => JSON.parse(output.stdout) as { taken: string | null; locked: number },
+      );
+      const store = createFileStore({ path: shared });
+      expect(await store.get('counter')).toEqual({
+        value: String(processes * rounds),
+        version: processes * rounds,
+      });
+      expect(results.filter((result) => result.taken === 'the-state')).toHaveLength(1);
+      expect(results.reduce((sum, result) => sum + result.locked, 0)).toBeGreaterThan(0);
+      expect(await store.get('holder')).toBeUndefined();
+    } finally {
+      await compiled.remove();
+    }
+  });
+});
