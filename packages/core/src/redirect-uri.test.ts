@@ -76,6 +76,7 @@ describe('validateRedirectUri: hostile inputs', () => {
     ['http://exa%6Dple.com/oauth', 'invalid_host'],
     ['http://example.com%2F@evil/oauth', 'userinfo'],
     ['http://ex_ample.com/oauth', 'invalid_host'],
+    ['http://xn--a.example.com/oauth', 'invalid_host'],
     ['http://-example.com/oauth', 'invalid_host'],
     ['http://example..com/oauth', 'invalid_host'],
     ['http://\uff45xample.com/oauth', 'invalid_host'],

@@ -184,6 +184,8 @@ function scanAsciiHost(host: string): typeof HOST_OK | typeof HOST_SLOW {
     if (c === 0x2e) {
       const length = i - labelStart;
       if (length === 0 || length > 63) return HOST_SLOW;
+      // An A-label (punycode) must decode: the careful path asks the platform.
+      if (host.startsWith('xn--', labelStart)) return HOST_SLOW;
       if (host.charCodeAt(labelStart) === 0x2d || host.charCodeAt(i - 1) === 0x2d) return HOST_SLOW;
       if (i === host.length && digitsOnly) return HOST_SLOW;
       labelStart = i + 1;
@@ -335,7 +337,11 @@ function parseHost(text: string): HostResult {
       break;
     }
   }
-  const canonical = ascii ? lower : toAsciiHost(lower);
+  const canonical = ascii
+    ? lower.includes('xn--')
+      ? checkALabels(lower)
+      : lower
+    : toAsciiHost(lower);
   if (canonical === undefined) {
     return {
       ok: false,
@@ -352,6 +358,15 @@ function parseHost(text: string): HostResult {
     return { ok: false, reason: 'invalid_host', message: 'has a host name that is too long' };
   }
   return { ok: true, host: canonical, kind: 'name' };
+}
+
+/** An ASCII host with punycode labels, if the platform reads it unchanged (the labels decode). */
+function checkALabels(host: string): string | undefined {
+  try {
+    return new URL(`http://${host}/`).hostname === host ? host : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
