@@ -1,0 +1,298 @@
+import { timingSafeEqual } from '@hh-oauth/core';
+import { type Clock, createClock } from './clock.js';
+import { EmulatorInputError } from './errors.js';
+import type { Fault, FaultSpec } from './faults.js';
+import { normalizeFault } from './faults.js';
+import { newClientCredential, newId } from './ids.js';
+import type {
+  App,
+  AppAudience,
+  AppRole,
+  AppToken,
+  AuthorizationCode,
+  Session,
+  TokenStats,
+  User,
+  UserToken,
+} from './model.js';
+import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, seedUsers } from './seed.js';
+
+/** 14 days: hh.ru's access token lifetime (PROTOCOL.md §1.3, `expires_in: 1209600`). */
+export const DEFAULT_TOKEN_TTL_SECONDS = 1_209_600;
+/** 10 minutes. hh.ru documents codes as short-lived without a figure; RFC 6749 §4.1.2 suggests ≤ 10 min. */
+export const DEFAULT_CODE_TTL_SECONDS = 600;
+/** hh.ru refuses a new application token within 5 minutes of the last one (PROTOCOL.md §3). */
+export const APP_TOKEN_COOLDOWN_MS = 5 * 60 * 1000;
+
+/**
+ * User-Agent values refused by default with `bad_user_agent` / `blacklisted`: the defaults of
+ * generic HTTP clients, which name no application. A trailing `*` makes an entry a prefix;
+ * matching ignores case. Node's `fetch` sends `node` when no User-Agent is set, so a client that
+ * forgets to set one is caught here rather than passing silently.
+ */
+export const DEFAULT_USER_AGENT_BLACKLIST: readonly string[] = [
+  'node',
+  'undici',
+  'curl/*',
+  'python-requests/*',
+  'Go-http-client/*',
+];
+
+export interface StateOptions {
+  tokenTtlSeconds?: number;
+  codeTtlSeconds?: number;
+  /** Starting time of the simulated clock (ms since the epoch, or a Date). */
+  now?: number | Date;
+  userAgentBlacklist?: readonly string[];
+  app?: { clientId?: string; clientSecret?: string; redirectUri?: string; name?: string };
+}
+
+export interface NewAppInput {
+  name: string;
+  description?: string;
+  redirectUri: string;
+  role?: AppRole;
+  audience?: AppAudience;
+  owner?: string;
+  clientId?: string;
+  clientSecret?: string;
+}
+
+/** The whole emulated hh.ru, in memory. Every method is synchronous. */
+export class EmulatorState {
+  readonly clock: Clock;
+  tokenTtlSeconds: number;
+  codeTtlSeconds: number;
+  userAgentBlacklist: readonly string[];
+  readonly seededApp: { clientId: string; clientSecret: string; redirectUri: string; name: string };
+
+  readonly users = new Map<string, User>();
+  readonly apps = new Map<string, App>();
+  readonly codes = new Map<string, AuthorizationCode>();
+  readonly accessTokens = new Map<string, UserToken>();
+  readonly refreshTokens = new Map<string, UserToken>();
+  readonly appTokens = new Map<string, AppToken>();
+  /** clientId → the current (only valid) application token. */
+  readonly currentAppToken = new Map<string, AppToken>();
+  /** `${userId} ${clientId}` for every user who allowed an application. */
+  readonly consents = new Set<string>();
+  readonly sessions = new Map<string, Session>();
+  faults: Fault[] = [];
+  stats: { token: TokenStats } = { token: emptyStats() };
+
+  readonly #options: StateOptions;
+
+  constructor(options: StateOptions, defaultRedirectUri: string) {
+    this.#options = options;
+    const start = options.now instanceof Date ? options.now.getTime() : options.now;
+    this.clock = createClock(start);
+    this.tokenTtlSeconds = options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS;
+    this.codeTtlSeconds = options.codeTtlSeconds ?? DEFAULT_CODE_TTL_SECONDS;
+    this.userAgentBlacklist = options.userAgentBlacklist ?? DEFAULT_USER_AGENT_BLACKLIST;
+    this.seededApp = {
+      clientId: options.app?.clientId ?? DEFAULT_CLIENT_ID,
+      clientSecret: options.app?.clientSecret ?? DEFAULT_CLIENT_SECRET,
+      redirectUri: options.app?.redirectUri ?? defaultRedirectUri,
+      name: options.app?.name ?? 'Emulator test app',
+    };
+    this.reset();
+  }
+
+  /** Back to the seeded state: users, the seeded app, TTLs, clock, no tokens, no faults. */
+  reset(): void {
+    for (const map of [
+      this.users,
+      this.apps,
+      this.codes,
+      this.accessTokens,
+      this.refreshTokens,
+      this.appTokens,
+      this.currentAppToken,
+      this.sessions,
+    ]) {
+      map.clear();
+    }
+    this.consents.clear();
+    this.faults = [];
+    this.stats = { token: emptyStats() };
+    this.clock.reset();
+    this.tokenTtlSeconds = this.#options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS;
+    this.codeTtlSeconds = this.#options.codeTtlSeconds ?? DEFAULT_CODE_TTL_SECONDS;
+    this.userAgentBlacklist = this.#options.userAgentBlacklist ?? DEFAULT_USER_AGENT_BLACKLIST;
+    for (const user of seedUsers()) this.users.set(user.id, user);
+    this.registerApp({
+      ...this.seededApp,
+      description: 'Seeded by the emulator',
+      role: 'employer_and_applicant',
+      audience: 'any_user',
+    });
+  }
+
+  now(): number {
+    return this.clock.now();
+  }
+
+  // Users -------------------------------------------------------------------------------------
+
+  userByLogin(login: string): User | undefined {
+    const wanted = login.trim().toLowerCase();
+    for (const user of this.users.values()) if (user.login === wanted) return user;
+    return undefined;
+  }
+
+  /** The user whose login and password match, compared in constant time. */
+  checkCredentials(login: string, password: string): User | undefined {
+    const user = this.userByLogin(login);
+    return user && timingSafeEqual(user.password, password) ? user : undefined;
+  }
+
+  requireUser(login: string): User {
+    const user = this.userByLogin(login);
+    if (!user) throw new EmulatorInputError(`unknown user ${JSON.stringify(login)}`);
+    return user;
+  }
+
+  /**
+   * A password change deactivates every token and code issued before it: refresh answers
+   * `token deactivated`, codes `code was revoke` (PROTOCOL.md, token endpoint errors).
+   */
+  changePassword(login: string, password: string): void {
+    const user = this.requireUser(login);
+    user.password = password;
+    user.passwordVersion += 1;
+    user.passwordInvalidated = false;
+  }
+
+  /** Revokes every token and unused code of the user (`token was revoked`, `code was revoke`). */
+  revokeUserTokens(login: string): number {
+    const user = this.requireUser(login);
+    let count = 0;
+    for (const token of this.accessTokens.values()) {
+      if (token.userId === user.id && token.status === 'active') {
+        token.status = 'revoked';
+        count++;
+      }
+    }
+    for (const code of this.codes.values()) {
+      if (code.userId === user.id && !code.used) code.revoked = true;
+    }
+    return count;
+  }
+
+  // Applications ------------------------------------------------------------------------------
+
+  registerApp(input: NewAppInput): App {
+    const clientId = input.clientId ?? newClientCredential();
+    if (this.apps.has(clientId)) {
+      throw new EmulatorInputError('an application with this client id exists');
+    }
+    const app: App = {
+      clientId,
+      clientSecret: input.clientSecret ?? newClientCredential(),
+      name: input.name,
+      description: input.description ?? '',
+      redirectUri: input.redirectUri,
+      role: input.role ?? 'employer_and_applicant',
+      audience: input.audience ?? 'any_user',
+      owner: input.owner,
+      createdAt: this.now(),
+    };
+    this.apps.set(clientId, app);
+    return app;
+  }
+
+  /**
+   * Removes an application forever. Its records stay, so its tokens are recognized and answered
+   * with `application_not_found` (PROTOCOL.md, developer console).
+   */
+  deleteApp(clientId: string): boolean {
+    this.currentAppToken.delete(clientId);
+    return this.apps.delete(clientId);
+  }
+
+  // Codes and consent -------------------------------------------------------------------------
+
+  hasConsent(userId: string, clientId: string): boolean {
+    return this.consents.has(`${userId} ${clientId}`);
+  }
+
+  /** Records the user's consent and issues a code, as after "Allow" on the consent page. */
+  issueCode(clientId: string, user: User, redirectUri: string | undefined): AuthorizationCode {
+    this.consents.add(`${user.id} ${clientId}`);
+    const code: AuthorizationCode = {
+      value: newId('code'),
+      clientId,
+      userId: user.id,
+      redirectUri,
+      expiresAt: this.now() + this.codeTtlSeconds * 1000,
+      passwordVersion: user.passwordVersion,
+      used: false,
+      revoked: false,
+    };
+    this.codes.set(code.value, code);
+    return code;
+  }
+
+  // Tokens ------------------------------------------------------------------------------------
+
+  issueUserToken(clientId: string, userId: string, passwordVersion: number): UserToken {
+    const token: UserToken = {
+      accessToken: newId('access'),
+      refreshToken: newId('refresh'),
+      clientId,
+      userId,
+      expiresAt: this.now() + this.tokenTtlSeconds * 1000,
+      passwordVersion,
+      status: 'active',
+    };
+    this.accessTokens.set(token.accessToken, token);
+    this.refreshTokens.set(token.refreshToken, token);
+    return token;
+  }
+
+  /** A new application token deactivates the previous one (PROTOCOL.md §3). */
+  issueAppToken(clientId: string): AppToken {
+    const token: AppToken = { value: newId('app'), clientId, issuedAt: this.now() };
+    this.appTokens.set(token.value, token);
+    this.currentAppToken.set(clientId, token);
+    return token;
+  }
+
+  // Sessions ----------------------------------------------------------------------------------
+
+  session(id: string | undefined): Session | undefined {
+    return id === undefined ? undefined : this.sessions.get(id);
+  }
+
+  newSession(): Session {
+    const session: Session = { id: newId('session'), csrf: newId('csrf'), userId: undefined };
+    this.sessions.set(session.id, session);
+    return session;
+  }
+
+  // Faults ------------------------------------------------------------------------------------
+
+  addFault(spec: FaultSpec): Fault {
+    const fault = normalizeFault(spec);
+    this.faults.push(fault);
+    return fault;
+  }
+
+  /** Takes one use of the first fault matching the request, if any. */
+  takeFault(method: string, path: string): Fault | undefined {
+    const index = this.faults.findIndex(
+      (f) =>
+        (f.path === undefined || f.path === path) &&
+        (f.method === undefined || f.method === method),
+    );
+    if (index < 0) return undefined;
+    const fault = this.faults[index]!;
+    fault.remaining -= 1;
+    if (fault.remaining <= 0) this.faults.splice(index, 1);
+    return fault;
+  }
+}
+
+function emptyStats(): TokenStats {
+  return { authorization_code: 0, refresh_token: 0, client_credentials: 0, other: 0 };
+}
