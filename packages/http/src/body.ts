@@ -1,0 +1,42 @@
+import { TransportError } from '@hh-oauth/core';
+
+/**
+ * Reads a response body as text, refusing more than `maxBytes` without buffering the excess.
+ * A declared Content-Length within the cap takes the fast path.
+ */
+export async function readCapped(response: Response, maxBytes: number): Promise<string> {
+  const declared = response.headers.get('content-length');
+  if (declared !== null) {
+    const length = Number(declared);
+    if (length > maxBytes) {
+      await response.body?.cancel();
+      throw tooLarge(response.status);
+    }
+    if (Number.isSafeInteger(length)) return response.text();
+  }
+  if (response.body === null) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel();
+      throw tooLarge(response.status);
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
+}
+
+function tooLarge(status: number): TransportError {
+  return new TransportError('response_too_large', 'the response is larger than allowed', { status });
+}
