@@ -1,0 +1,576 @@
+import {
+  type AppTokenRecord,
+  accessTokenFor,
+  appTokenMachine,
+  buildAuthorizeUrl,
+  CallbackError,
+  ConfigurationError,
+  createState,
+  DEFAULT_AUTHORIZATION_TTL_MS,
+  HhOAuthError,
+  isHhOAuthError,
+  parseCallback,
+  parseRedirectUri,
+  type RequestAppTokenInput,
+  type SessionEvent,
+  type SessionRecord,
+  sessionMachine,
+  type TokenSet,
+  toAppTokenRecord,
+  toRecord,
+} from '@hh-oauth/core';
+import { type ApiRequestInit, createHttpTransport, type HttpTransport } from '@hh-oauth/http';
+import type { TokenStore } from '@hh-oauth/storage';
+import { type AnyActorRef, createActor, fromPromise, waitFor } from 'xstate';
+import { DEFAULT_LOCK, type LockSettings, SingleFlight, underLock } from './lock.js';
+import { type PendingRecord, RecordCodec } from './records.js';
+
+export interface HhOAuthOptions {
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /**
+   * Sent to `/oauth/authorize` (and then, byte for byte, to the token endpoint) unless
+   * `startAuthorization` names another. Absent: none is sent and hh.ru uses the saved one.
+   */
+  readonly redirectUri?: string;
+  /** `MyApp/1.0 (my-app-feedback@example.com)`; hh.ru refuses requests without one. */
+  readonly userAgent: string;
+  readonly store: TokenStore;
+  /** A ready transport; otherwise one is created from the base URLs below. */
+  readonly transport?: HttpTransport;
+  /** Default `https://hh.ru` (the token endpoint and, unless `authorizeUrl` is set, the authorize page). */
+  readonly oauthBaseUrl?: string;
+  /** Default `https://api.hh.ru`. */
+  readonly apiBaseUrl?: string;
+  /** Default `${oauthBaseUrl}/oauth/authorize`. */
+  readonly authorizeUrl?: string;
+  /** The clock every decision uses (expiry, TTLs, cool-downs). Default `Date`. */
+  readonly clock?: { now(): number };
+  /** How long a started authorization waits for its callback. Default 10 minutes. */
+  readonly authorizationTtlMs?: number;
+  /** The cross-process refresh lock. Defaults: ttlMs 30 s, waitMs 35 s, pollMs 25 ms. */
+  readonly lock?: Partial<LockSettings>;
+  /** Prefix of every key this client writes. Default `hh-oauth:`. */
+  readonly keyPrefix?: string;
+}
+
+export interface StartAuthorizationOptions {
+  /** Re-authorize this session; a new id is made when absent. */
+  readonly sessionId?: string;
+  /** Overrides the client's `redirectUri` for this authorization. */
+  readonly redirectUri?: string;
+  readonly forceLogin?: boolean;
+  readonly skipChooseAccount?: boolean;
+}
+
+export interface Transition {
+  readonly sessionId: string;
+  /** A `sessionMachine` state, or for the app token (`sessionId` = `app`) an `appTokenMachine` one. */
+  readonly state: string;
+  readonly at: number;
+}
+
+/** The runtime: one call per user action. */
+export interface HhOAuth {
+  /** A URL to send the user to, with a fresh `state` stored for the callback (once, with a TTL). */
+  startAuthorization(
+    options?: StartAuthorizationOptions,
+  ): Promise<{ url: string; state: string; sessionId: string }>;
+  /** Consumes the pending authorization named by the callback's `state` and exchanges the code. */
+  completeAuthorization(callbackUrl: string | URL): Promise<{ sessionId: string }>;
+  /** A valid access token: refreshed when expired (never before), once across all processes. */
+  getAccessToken(sessionId: string): Promise<string>;
+  /** An authorized API call; on `403 oauth/token_expired` refreshes and retries once. */
+  fetch<T = unknown>(sessionId: string, path: string, init?: ApiRequestInit): Promise<T>;
+  /** `GET /me`. */
+  me<T = unknown>(sessionId: string, init?: ApiRequestInit): Promise<T>;
+  /**
+   * Refreshes now if hh.ru allows it: before expiry it is refused locally with `token_not_expired`
+   * (hh.ru refuses too), so no refresh token is ever spent on a refusal.
+   */
+  refresh(sessionId: string): Promise<string>;
+  /** The stored session record, for display. */
+  session(sessionId: string): Promise<SessionRecord | undefined>;
+  /** Invalidates the token at hh.ru (`DELETE /oauth/token`); the session is then signed out. */
+  revoke(sessionId: string): Promise<void>;
+  /** The application token, shared through the store; at most one request per 5 minutes. */
+  getAppToken(): Promise<string>;
+  /** An API call with the application token; asks for a new one once if hh.ru says it is bad. */
+  appFetch<T = unknown>(path: string, init?: ApiRequestInit): Promise<T>;
+  /** The stored application token record, for display. */
+  appToken(): Promise<AppTokenRecord | undefined>;
+  /** Observes the machines' states as this process drives them. Returns the unsubscribe function. */
+  onTransition(listener: (transition: Transition) => void): () => void;
+}
+
+const notSettled = new Set(['restore', 'exchanging', 'refreshing', 'revoking', 'requesting']);
+const settled = (snapshot: { value: unknown }) => !notSettled.has(snapshot.value as string);
+
+/** Strips the `[hh-oauth] ` prefix from a recorded message before a new error adds it again. */
+const bare = (message: string) => message.replace(/^\[hh-oauth\] /, '');
+
+/**
+ * Creates the hh.ru OAuth runtime around a token store.
+ *
+ * Guarantees: a refresh token is sent at most once and never before expiry (unless the API said
+ * `token_expired`); refresh is single-flight per session in this process and serialized across
+ * processes by the store's lock, and the loser of a race (or an `already refreshed` answer) reloads
+ * the winner's pair; a new pair is stored before anyone receives it; a failed call never deletes
+ * or overwrites a stored token.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1 RFC 6749 §4.1
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-6 RFC 6749 §6
+ * @see https://www.rfc-editor.org/rfc/rfc9700#section-4.14 RFC 9700 §4.14: refresh token protection
+ */
+export function createHhOAuth(options: HhOAuthOptions): HhOAuth {
+  const { clientId, clientSecret, store } = options ?? ({} as HhOAuthOptions);
+  if (typeof clientId !== 'string' || clientId === '') {
+    throw new ConfigurationError('invalid_argument', 'createHhOAuth: clientId is required');
+  }
+  if (typeof clientSecret !== 'string' || clientSecret === '') {
+    throw new ConfigurationError('invalid_argument', 'createHhOAuth: clientSecret is required');
+  }
+  if (!store || typeof store.get !== 'function') {
+    throw new ConfigurationError('invalid_argument', 'createHhOAuth: store is required');
+  }
+  if (options.redirectUri !== undefined) checkRedirectUri(options.redirectUri);
+  const oauthBaseUrl = options.oauthBaseUrl ?? 'https://hh.ru';
+  const clock = options.clock ?? Date;
+  const transport =
+    options.transport ??
+    createHttpTransport({
+      oauthBaseUrl,
+      apiBaseUrl: options.apiBaseUrl ?? 'https://api.hh.ru',
+      userAgent: options.userAgent,
+      clientId,
+      clientSecret,
+      clock,
+    });
+  const authorizeUrl =
+    options.authorizeUrl ?? `${oauthBaseUrl.replace(/\/+$/, '')}/oauth/authorize`;
+  const ttlMs = options.authorizationTtlMs ?? DEFAULT_AUTHORIZATION_TTL_MS;
+  const lock: LockSettings = { ...DEFAULT_LOCK, ...options.lock };
+  const prefix = options.keyPrefix ?? 'hh-oauth:';
+  const sessionKey = (id: string) => `${prefix}session:${id}`;
+  const pendingKey = (state: string) => `${prefix}pending:${state}`;
+  const appKey = `${prefix}app:${clientId}`;
+
+  const codec = new RecordCodec();
+  const flights = new SingleFlight<string>();
+  const listeners = new Set<(t: Transition) => void>();
+
+  /** The machines' effects, over the transport. Each remembers its error for the caller. */
+  function sessionActors(failures: { last?: HhOAuthError }) {
+    const keep = (error: unknown) => {
+      if (isHhOAuthError(error)) failures.last = error;
+      throw error;
+    };
+    return sessionMachine.provide({
+      actors: {
+        exchangeCode: fromPromise(({ input }) => transport.exchangeCode(input).catch(keep)),
+        refreshTokens: fromPromise(({ input }) => transport.refreshTokens(input).catch(keep)),
+        invalidateToken: fromPromise(({ input }) => transport.invalidateToken(input).catch(keep)),
+      },
+    });
+  }
+
+  function observe(actor: AnyActorRef, sessionId: string) {
+    if (listeners.size === 0) return;
+    actor.subscribe((snapshot: { value: unknown }) => {
+      const transition = { sessionId, state: String(snapshot.value), at: clock.now() };
+      for (const listener of listeners) listener(transition);
+    });
+  }
+
+  /** Runs the session machine from `record` through `events`; the settled snapshot and error. */
+  async function drive(
+    sessionId: string,
+    record: SessionRecord | undefined,
+    events: SessionEvent[],
+  ) {
+    const failures: { last?: HhOAuthError } = {};
+    const actor = createActor(sessionActors(failures), {
+      input: record ? { record, authorizationTtlMs: ttlMs } : { authorizationTtlMs: ttlMs },
+    });
+    observe(actor, sessionId);
+    actor.start();
+    for (const event of events) {
+      actor.send(event);
+      await waitFor(actor, settled);
+    }
+    const snapshot = actor.getSnapshot();
+    actor.stop();
+    return { snapshot, record: toRecord(snapshot), error: failures.last };
+  }
+
+  async function loadSession(sessionId: string) {
+    const key = sessionKey(sessionId);
+    return codec.session(key, await store.get(key));
+  }
+
+  /** Why a session cannot hand out a token, as a typed error. */
+  function unavailable(record: SessionRecord | undefined, reason: string): HhOAuthError {
+    if (record?.error && (record.status === 'failed' || record.status === 'stale')) {
+      return new HhOAuthError(record.error.code, bare(record.error.message), {
+        recovery: 'reauthorize',
+      });
+    }
+    const why =
+      record === undefined
+        ? 'there is no such session'
+        : `the session is ${reason.replace('_', ' ')}`;
+    return new HhOAuthError('not_authorized', `${why}: authorize again`);
+  }
+
+  /**
+   * Refreshes under the store's lock. `trigger` is `token.request` (refresh if expired) or
+   * `token.expired` (the API refused `usedToken` as expired: refresh even if our clock disagrees).
+   */
+  function refreshSession(
+    sessionId: string,
+    trigger: 'token.request' | 'token.expired',
+    usedToken?: string,
+  ): Promise<string> {
+    const key = sessionKey(sessionId);
+    const fresh = (record: SessionRecord | undefined, now: number): string | undefined => {
+      const result = record ? accessTokenFor(record, now) : undefined;
+      if (!result?.ok) return undefined;
+      return trigger === 'token.expired' && result.accessToken === usedToken
+        ? undefined
+        : result.accessToken;
+    };
+    return flights.run(`${trigger}:${sessionId}`, () =>
+      underLock(
+        store,
+        `${prefix}lock:session:${sessionId}`,
+        lock,
+        async () => {
+          const { record, version } = await loadSession(sessionId);
+          const now = clock.now();
+          const ready = fresh(record, now);
+          if (ready !== undefined) return ready; // another process refreshed while we waited
+          if (record === undefined || record.status !== 'authorized')
+            throw unavailable(record, record?.status ?? 'missing');
+          const outcome = await drive(sessionId, record, [{ type: trigger, now }]);
+          const next = outcome.record;
+          if (JSON.stringify(next) !== JSON.stringify(record)) {
+            // Written before anyone sees the new pair; under the lock the version cannot move
+            // unless the lock's TTL ran out, in which case the newer pair wins and we reload.
+            const written = await store.set(key, JSON.stringify(next), {
+              expectedVersion: version,
+            });
+            if (written === undefined) {
+              const reloaded = await loadSession(sessionId);
+              const theirs = reloaded.record && accessTokenFor(reloaded.record, clock.now());
+              if (theirs?.ok) return theirs.accessToken;
+              throw new HhOAuthError(
+                'timeout',
+                'another process changed the session while refreshing; try again',
+              );
+            }
+          }
+          const result = accessTokenFor(next, now);
+          if (result.ok) return result.accessToken;
+          if (
+            next.status === 'authorized' &&
+            next.tokens &&
+            next.retryAt !== undefined &&
+            next.retryAt > now
+          ) {
+            // hh.ru said `token not expired`: the access token is still good by its clock.
+            return next.tokens.accessToken;
+          }
+          if (next.status === 'stale') {
+            // `already refreshed`: the winner's pair is in the store, or the session is lost.
+            const reloaded = await loadSession(sessionId);
+            const theirs = reloaded.record && accessTokenFor(reloaded.record, clock.now());
+            if (theirs?.ok) return theirs.accessToken;
+          }
+          throw outcome.error ?? unavailable(next, next.status);
+        },
+        async () => {
+          const { record } = await loadSession(sessionId);
+          const ready = fresh(record, clock.now());
+          if (ready !== undefined) return ready;
+          if (record === undefined || record.status === 'failed' || record.status === 'signedOut') {
+            throw unavailable(record, record?.status ?? 'missing');
+          }
+          return undefined;
+        },
+      ),
+    );
+  }
+
+  async function getAccessToken(sessionId: string): Promise<string> {
+    const { record } = await loadSession(sessionId);
+    if (record !== undefined) {
+      const result = accessTokenFor(record, clock.now());
+      if (result.ok) return result.accessToken;
+      if (result.reason === 'expired') return refreshSession(sessionId, 'token.request');
+      throw unavailable(record, result.reason);
+    }
+    throw unavailable(undefined, 'missing');
+  }
+
+  async function apiFetch<T>(sessionId: string, path: string, init?: ApiRequestInit): Promise<T> {
+    const token = await getAccessToken(sessionId);
+    try {
+      return await transport.api<T>(token, path, init);
+    } catch (error) {
+      if (!isHhOAuthError(error) || error.code !== 'token_expired') throw error;
+      const next = await refreshSession(sessionId, 'token.expired', token);
+      return transport.api<T>(next, path, init);
+    }
+  }
+
+  // --- the application token -----------------------------------------------------------------
+
+  const appLockKey = `${prefix}lock:app:${clientId}`;
+  async function loadApp() {
+    return codec.app(appKey, await store.get(appKey));
+  }
+
+  function appUnavailable(
+    record: AppTokenRecord | undefined,
+    reason: string,
+    retryAt?: number,
+  ): HhOAuthError {
+    if (reason === 'cooling_down') {
+      return new HhOAuthError(
+        'app_token_too_early',
+        'hh.ru issues a new application token at most once per 5 minutes',
+        retryAt === undefined ? {} : { retryAt },
+      );
+    }
+    if (record?.error) return new HhOAuthError(record.error.code, bare(record.error.message));
+    return new HhOAuthError('not_authorized', `no application token (${reason})`);
+  }
+
+  function requestApp(invalid?: {
+    token: string;
+    code: 'bad_authorization' | 'token_revoked';
+  }): Promise<string> {
+    return flights.run(`app:${invalid?.token ?? ''}`, () =>
+      underLock(
+        store,
+        appLockKey,
+        lock,
+        async () => {
+          const { record, version } = await loadApp();
+          const now = clock.now();
+          const current = record ? accessTokenFor(record, now) : undefined;
+          if (current?.ok && current.accessToken !== invalid?.token) return current.accessToken;
+          const failures: { last?: HhOAuthError } = {};
+          const machine = appTokenMachine.provide({
+            actors: {
+              requestAppToken: fromPromise<TokenSet, RequestAppTokenInput>(() =>
+                transport.requestAppToken().catch((error) => {
+                  if (isHhOAuthError(error)) failures.last = error;
+                  throw error;
+                }),
+              ),
+            },
+          });
+          const actor = createActor(machine, { input: record ? { record } : {} });
+          observe(actor, 'app');
+          actor.start();
+          actor.send(
+            invalid
+              ? { type: 'app.invalid', now, code: invalid.code }
+              : { type: 'app.request', now },
+          );
+          await waitFor(actor, settled);
+          const snapshot = actor.getSnapshot();
+          actor.stop();
+          const next = toAppTokenRecord(snapshot);
+          if (JSON.stringify(next) !== JSON.stringify(record)) {
+            await store.set(appKey, JSON.stringify(next), { expectedVersion: version });
+          }
+          const result = accessTokenFor(next, now);
+          if (result.ok) return result.accessToken;
+          // A cool-down is reported with its retry time, whichever side (we or hh.ru) imposed it.
+          if (result.reason === 'cooling_down')
+            throw appUnavailable(next, result.reason, result.retryAt);
+          throw failures.last ?? appUnavailable(next, result.reason);
+        },
+        async () => {
+          const { record } = await loadApp();
+          const result = record ? accessTokenFor(record, clock.now()) : undefined;
+          return result?.ok && result.accessToken !== invalid?.token
+            ? result.accessToken
+            : undefined;
+        },
+      ),
+    );
+  }
+
+  async function getAppToken(): Promise<string> {
+    const { record } = await loadApp();
+    if (record) {
+      const result = accessTokenFor(record, clock.now());
+      if (result.ok) return result.accessToken;
+      if (
+        result.reason === 'cooling_down' &&
+        result.retryAt !== undefined &&
+        result.retryAt > clock.now()
+      ) {
+        throw appUnavailable(record, result.reason, result.retryAt);
+      }
+    }
+    return requestApp();
+  }
+
+  return {
+    async startAuthorization(start = {}) {
+      const redirectUri = start.redirectUri ?? options.redirectUri;
+      if (redirectUri !== undefined) checkRedirectUri(redirectUri);
+      const state = createState();
+      const sessionId = start.sessionId ?? createState();
+      const pending: PendingRecord =
+        redirectUri === undefined
+          ? { v: 1, sessionId, state, createdAt: clock.now() }
+          : { v: 1, sessionId, state, redirectUri, createdAt: clock.now() };
+      await store.set(pendingKey(state), JSON.stringify(pending), { expectedVersion: 0, ttlMs });
+      const url = buildAuthorizeUrl({
+        authorizeUrl,
+        clientId,
+        state,
+        ...(redirectUri === undefined ? {} : { redirectUri }),
+        ...(start.forceLogin ? { forceLogin: true } : {}),
+        ...(start.skipChooseAccount ? { skipChooseAccount: true } : {}),
+      });
+      return { url, state, sessionId };
+    },
+
+    async completeAuthorization(callbackUrl) {
+      let url: URL;
+      try {
+        url = typeof callbackUrl === 'string' ? new URL(callbackUrl) : callbackUrl;
+      } catch (cause) {
+        throw new CallbackError('invalid_callback', 'the callback URL is not an absolute URL', {
+          cause,
+        });
+      }
+      const state = url.searchParams.get('state');
+      if (state === null || state === '') {
+        throw new CallbackError('state_missing', 'the callback carries no state');
+      }
+      // Consumed before anything else: a callback is accepted once, whatever happens next.
+      const stored = await store.take(pendingKey(state));
+      if (stored === undefined) {
+        throw new CallbackError(
+          'state_mismatch',
+          'no pending authorization has this state (unknown, used or expired)',
+        );
+      }
+      const pending = JSON.parse(stored) as PendingRecord;
+      const { code } = parseCallback(url, { expectedState: pending.state });
+      const start: SessionEvent =
+        pending.redirectUri === undefined
+          ? { type: 'auth.start', now: pending.createdAt, state: pending.state }
+          : {
+              type: 'auth.start',
+              now: pending.createdAt,
+              state: pending.state,
+              redirectUri: pending.redirectUri,
+            };
+      const outcome = await drive(pending.sessionId, undefined, [
+        start,
+        { type: 'auth.callback', now: clock.now(), state, code },
+      ]);
+      if (outcome.record.status !== 'authorized') {
+        throw outcome.error ?? unavailable(outcome.record, outcome.record.status);
+      }
+      // A re-authorized session replaces whatever pair it had: that pair is not lost, it is superseded.
+      const key = sessionKey(pending.sessionId);
+      for (;;) {
+        const current = await store.get(key);
+        const written = await store.set(key, JSON.stringify(outcome.record), {
+          expectedVersion: current?.version ?? 0,
+        });
+        if (written !== undefined) break;
+      }
+      return { sessionId: pending.sessionId };
+    },
+
+    getAccessToken,
+
+    fetch: apiFetch,
+
+    me: (sessionId, init) => apiFetch(sessionId, '/me', init),
+
+    async refresh(sessionId) {
+      const { record } = await loadSession(sessionId);
+      if (
+        record?.status === 'authorized' &&
+        record.tokens?.expiresAt !== undefined &&
+        clock.now() < record.tokens.expiresAt
+      ) {
+        throw new HhOAuthError(
+          'token_not_expired',
+          'hh.ru refreshes only after the access token has expired',
+          {
+            retryAt: record.tokens.expiresAt,
+          },
+        );
+      }
+      return getAccessToken(sessionId);
+    },
+
+    async session(sessionId) {
+      return (await loadSession(sessionId)).record;
+    },
+
+    async revoke(sessionId) {
+      const key = sessionKey(sessionId);
+      await underLock(
+        store,
+        `${prefix}lock:session:${sessionId}`,
+        lock,
+        async () => {
+          const { record, version } = await loadSession(sessionId);
+          if (record === undefined) return;
+          const outcome = await drive(sessionId, record, [
+            { type: 'session.revoke', now: clock.now() },
+          ]);
+          await store.set(key, JSON.stringify(outcome.record), { expectedVersion: version });
+          codec.forget(key);
+        },
+        async () => undefined,
+      );
+    },
+
+    getAppToken,
+
+    async appFetch<T>(path: string, init?: ApiRequestInit): Promise<T> {
+      const token = await getAppToken();
+      try {
+        return await transport.api<T>(token, path, init);
+      } catch (error) {
+        if (
+          !isHhOAuthError(error) ||
+          (error.code !== 'bad_authorization' && error.code !== 'token_revoked')
+        )
+          throw error;
+        const next = await requestApp({ token, code: error.code });
+        return transport.api<T>(next, path, init);
+      }
+    },
+
+    async appToken() {
+      return (await loadApp()).record;
+    },
+
+    onTransition(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}
+
+function checkRedirectUri(redirectUri: string): void {
+  const parsed = parseRedirectUri(redirectUri);
+  if (!parsed.ok) {
+    throw new ConfigurationError('invalid_redirect_uri', `redirectUri ${parsed.message}`);
+  }
+}

@@ -1,0 +1,16 @@
+/**
+ * @hh-oauth/client — the hh.ru OAuth runtime: `createHhOAuth(options)` drives the core machines
+ * over the HTTP transport and keeps sessions in a token store, so that a single-use refresh token
+ * is never lost to a race, in one process or across many.
+ */
+
+export type {
+  HhOAuth,
+  HhOAuthOptions,
+  StartAuthorizationOptions,
+  Transition,
+} from './client.js';
+export { createHhOAuth } from './client.js';
+export type { LockSettings } from './lock.js';
+export { DEFAULT_LOCK } from './lock.js';
+export type { PendingRecord } from './records.js';

@@ -1,0 +1,80 @@
+import {
+  type AppTokenRecord,
+  fromAppTokenRecord,
+  fromRecord,
+  HhOAuthError,
+  type SessionRecord,
+} from '@hh-oauth/core';
+import type { StoredEntry, TokenStore } from '@hh-oauth/storage';
+
+/** A pending authorization as stored under `pending:<state>`, consumed once by the callback. */
+export interface PendingRecord {
+  readonly v: 1;
+  readonly sessionId: string;
+  readonly state: string;
+  /** The exact redirect_uri string sent to /oauth/authorize; absent when none was sent. */
+  readonly redirectUri?: string;
+  readonly createdAt: number;
+}
+
+export interface Loaded<R> {
+  readonly record: R | undefined;
+  /** The store's version; 0 when absent (the compare-and-set value that creates it). */
+  readonly version: number;
+}
+
+const MAX_CACHED = 10_000;
+
+/**
+ * Decodes stored JSON records, validating them once per stored value: the hot path re-reads the
+ * same string over and over, and comparing it is much cheaper than parsing and validating again.
+ */
+export class RecordCodec {
+  readonly #cache = new Map<string, { value: string; record: SessionRecord | AppTokenRecord }>();
+
+  session(key: string, entry: StoredEntry | undefined): Loaded<SessionRecord> {
+    if (entry === undefined) return { record: undefined, version: 0 };
+    return { record: this.#decode(key, entry, 'session') as SessionRecord, version: entry.version };
+  }
+
+  app(key: string, entry: StoredEntry | undefined): Loaded<AppTokenRecord> {
+    if (entry === undefined) return { record: undefined, version: 0 };
+    return { record: this.#decode(key, entry, 'app') as AppTokenRecord, version: entry.version };
+  }
+
+  forget(key: string): void {
+    this.#cache.delete(key);
+  }
+
+  #decode(
+    key: string,
+    entry: StoredEntry,
+    kind: 'session' | 'app',
+  ): SessionRecord | AppTokenRecord {
+    const cached = this.#cache.get(key);
+    if (cached !== undefined && cached.value === entry.value) return cached.record;
+    let json: unknown;
+    try {
+      json = JSON.parse(entry.value);
+    } catch (cause) {
+      throw new HhOAuthError('invalid_response', `the stored ${kind} record is not JSON`, {
+        cause,
+        recovery: 'reauthorize',
+      });
+    }
+    const record = kind === 'session' ? fromRecord(json).record : fromAppTokenRecord(json).record;
+    if (this.#cache.size >= MAX_CACHED) this.#cache.clear();
+    this.#cache.set(key, { value: entry.value, record });
+    return record;
+  }
+}
+
+/** Writes `record` at `key` if the stored version is still `version` (0: must not exist). */
+export async function writeRecord(
+  store: TokenStore,
+  key: string,
+  record: unknown,
+  version: number,
+): Promise<number | undefined> {
+  return store.set(key, JSON.stringify(record), { expectedVersion: version });
+}
