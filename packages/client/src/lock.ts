@@ -27,7 +27,7 @@ export async function underLock<T>(
   whileWaiting: () => Promise<T | undefined>,
 ): Promise<T> {
   const deadline = Date.now() + settings.waitMs;
-  for (let attempt = 0; ; attempt++) {
+  for (;;) {
     const owner = await store.tryLock(key, { ttlMs: settings.ttlMs });
     if (owner !== undefined) {
       try {

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { parseRedirectUri } from '@hh-oauth/core';
 import { type ServerType, serve } from '@hono/node-server';
 import { Hono } from 'hono';
+import { cors } from 'hono/cors';
 import { createControls, type EmulatorControls } from './controls.js';
 import { EmulatorInputError } from './errors.js';
 import { adminRoutes } from './routes/admin.js';
@@ -41,6 +42,22 @@ export interface Emulator {
 export function createEmulatorApp(state: EmulatorState, controls: EmulatorControls) {
   const app = new Hono();
   app.use('*', faultMiddleware(state, isTokenRequest));
+  // Browsers call the API directly (they send HH-User-Agent, since they cannot set User-Agent),
+  // so the API answers CORS preflights as api.hh.ru does.
+  const apiCors = cors({
+    origin: '*',
+    allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
+    allowHeaders: [
+      'Authorization',
+      'HH-User-Agent',
+      'X-Manager-Account-Id',
+      'Content-Type',
+      'Accept',
+    ],
+    maxAge: 600,
+  });
+  for (const path of ['/me', '/manager_accounts/*']) app.use(path, apiCors);
+  app.on(['DELETE', 'OPTIONS'], '/oauth/token', apiCors);
   app.route('/', controlRoutes(controls));
   app.route('/', tokenRoutes(state));
   app.route('/', apiRoutes(state));

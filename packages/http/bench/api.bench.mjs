@@ -7,12 +7,18 @@ import { fileURLToPath } from 'node:url';
 import { createHttpTransport } from '../dist/index.js';
 
 const cli = fileURLToPath(new URL('../../emulator/dist/cli.js', import.meta.url));
-const child = spawn(process.execPath, [cli, '--port', '0', '--json'], { stdio: ['ignore', 'pipe', 'inherit'] });
+const child = spawn(process.execPath, [cli, '--port', '0', '--json'], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
 const [line] = await once(createInterface({ input: child.stdout }), 'line');
 const facts = JSON.parse(line);
 const USER_AGENT = 'hh-oauth-bench/1.0 (bench@example.com)';
 const post = (path, body) =>
-  fetch(`${facts.url}/__emulator/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json());
+  fetch(`${facts.url}/__emulator/${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  }).then((r) => r.json());
 
 try {
   const transport = createHttpTransport({
@@ -22,10 +28,17 @@ try {
     clientId: facts.app.clientId,
     clientSecret: facts.app.clientSecret,
   });
-  const { code } = await post('codes', { clientId: facts.app.clientId, login: 'applicant@example.com' });
+  const { code } = await post('codes', {
+    clientId: facts.app.clientId,
+    login: 'applicant@example.com',
+  });
   const { accessToken } = await transport.exchangeCode({ code });
   const url = `${facts.url}/me`;
-  const headers = { 'User-Agent': USER_AGENT, Authorization: `Bearer ${accessToken}`, Accept: 'application/json' };
+  const headers = {
+    'User-Agent': USER_AGENT,
+    Authorization: `Bearer ${accessToken}`,
+    Accept: 'application/json',
+  };
   const raw = async () => (await fetch(url, { headers })).json();
   const ours = () => transport.api(accessToken, '/me');
 
@@ -41,9 +54,11 @@ try {
   }
   async function concurrent(fn, callers, perCaller) {
     const t = performance.now();
-    await Promise.all(Array.from({ length: callers }, async () => {
-      for (let i = 0; i < perCaller; i++) await fn();
-    }));
+    await Promise.all(
+      Array.from({ length: callers }, async () => {
+        for (let i = 0; i < perCaller; i++) await fn();
+      }),
+    );
     return (callers * perCaller) / ((performance.now() - t) / 1000);
   }
 
@@ -63,12 +78,26 @@ try {
   const oursP99 = median(rounds.ours.map((x) => x.p99));
   const rawT = median(rounds.rawTput);
   const oursT = median(rounds.oursTput);
-  console.log('http: authorized GET /me against the emulator (separate process), median of 3 rounds');
+  console.log(
+    'http: authorized GET /me against the emulator (separate process), median of 3 rounds',
+  );
   console.table([
-    { case: 'raw fetch [baseline]', p50: `${rawP50.toFixed(3)} ms`, p99: `${rawP99.toFixed(3)} ms`, '32 concurrent': `${rawT.toFixed(0)} req/s` },
-    { case: 'transport.api()', p50: `${oursP50.toFixed(3)} ms`, p99: `${oursP99.toFixed(3)} ms`, '32 concurrent': `${oursT.toFixed(0)} req/s` },
+    {
+      case: 'raw fetch [baseline]',
+      p50: `${rawP50.toFixed(3)} ms`,
+      p99: `${rawP99.toFixed(3)} ms`,
+      '32 concurrent': `${rawT.toFixed(0)} req/s`,
+    },
+    {
+      case: 'transport.api()',
+      p50: `${oursP50.toFixed(3)} ms`,
+      p99: `${oursP99.toFixed(3)} ms`,
+      '32 concurrent': `${oursT.toFixed(0)} req/s`,
+    },
   ]);
-  console.log(`transport/raw: p50 ${(oursP50 / rawP50).toFixed(2)}× (goal ≤ 1.10×), p99 ${(oursP99 / rawP99).toFixed(2)}×, throughput at 32 concurrent ${(oursT / rawT).toFixed(2)}× (goal ≥ 0.90×)`);
+  console.log(
+    `transport/raw: p50 ${(oursP50 / rawP50).toFixed(2)}× (goal ≤ 1.10×), p99 ${(oursP99 / rawP99).toFixed(2)}×, throughput at 32 concurrent ${(oursT / rawT).toFixed(2)}× (goal ≥ 0.90×)`,
+  );
 } finally {
   child.kill('SIGTERM');
 }

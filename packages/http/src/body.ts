@@ -38,5 +38,7 @@ export async function readCapped(response: Response, maxBytes: number): Promise<
 }
 
 function tooLarge(status: number): TransportError {
-  return new TransportError('response_too_large', 'the response is larger than allowed', { status });
+  return new TransportError('response_too_large', 'the response is larger than allowed', {
+    status,
+  });
 }

@@ -1,7 +1,14 @@
 import { isHhOAuthError, TransportError } from '@hh-oauth/core';
 
 /** Error codes of Node/undici (and Bun) that prove the request never left this machine. */
-const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ConnectionRefused']);
+const NOT_SENT = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'ConnectionRefused',
+]);
 
 /** The system-level code of a fetch failure (`cause.code` in Node, `code` in Bun), if any. */
 export function systemCode(error: unknown): string | undefined {
@@ -35,7 +42,11 @@ export function toTransportError(error: unknown, what: string): TransportError {
   if (name === 'AbortError') {
     return new TransportError('network_error', `${what} was aborted`, { cause, recovery: 'none' });
   }
-  return new TransportError('network_error', `${what} failed: the connection failed or was closed`, {
-    cause,
-  });
+  return new TransportError(
+    'network_error',
+    `${what} failed: the connection failed or was closed`,
+    {
+      cause,
+    },
+  );
 }

@@ -2,8 +2,6 @@
  * @hh-oauth/http — the hh.ru OAuth transport: the core machines' effects over HTTP (on ky) and
  * authorized API calls. Web APIs only (fetch, URL, AbortSignal): Node, browsers, edge, Bun, Deno.
  */
-export { checkUserAgent, defaultUserAgentHeader } from './user-agent.js';
-export { createHttpTransport, retryAfterMs } from './transport.js';
 
 export type {
   ApiRequestInit,
@@ -12,4 +10,6 @@ export type {
   HttpTransportOptions,
   RetryOptions,
 } from './transport.js';
+export { createHttpTransport, retryAfterMs } from './transport.js';
 export type { UserAgentHeader } from './user-agent.js';
+export { checkUserAgent, defaultUserAgentHeader } from './user-agent.js';

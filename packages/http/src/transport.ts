@@ -70,7 +70,10 @@ export interface ApiRequestInit extends CallOptions {
 /** The effects the core's machines name, over HTTP, plus authorized API calls. */
 export interface HttpTransport {
   /** `grant_type=authorization_code`. Send `redirectUri` exactly when it went to `/oauth/authorize`. */
-  exchangeCode(input: { code: string; redirectUri?: string | undefined }, options?: CallOptions): Promise<TokenSet>;
+  exchangeCode(
+    input: { code: string; redirectUri?: string | undefined },
+    options?: CallOptions,
+  ): Promise<TokenSet>;
   /** `grant_type=refresh_token`. Never retried: a refresh token works once. */
   refreshTokens(input: { refreshToken: string }, options?: CallOptions): Promise<TokenSet>;
   /** `grant_type=client_credentials`. Never retried: a second request within 5 minutes is refused. */
@@ -100,10 +103,14 @@ const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
     const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    }, { once: true });
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
   });
 
 function withTimeout(timeoutMs: number, signal: AbortSignal | undefined): AbortSignal {
@@ -166,7 +173,11 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
   const backoff = (attempt: number) =>
     Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** attempt) * Math.random();
 
-  async function tokenRequest(what: string, form: Record<string, string>, call?: CallOptions): Promise<TokenSet> {
+  async function tokenRequest(
+    what: string,
+    form: Record<string, string>,
+    call?: CallOptions,
+  ): Promise<TokenSet> {
     for (let attempt = 0; ; attempt++) {
       const signal = withTimeout(timeoutMs, call?.signal);
       let response: Response;
@@ -238,7 +249,10 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
         await response.body?.cancel();
         return;
       }
-      throw parseApiError(response.status, await readCapped(response, MAX_RESPONSE_CHARS).catch(() => ''));
+      throw parseApiError(
+        response.status,
+        await readCapped(response, MAX_RESPONSE_CHARS).catch(() => ''),
+      );
     },
 
     async api<T>(accessToken: string, path: string, init: ApiRequestInit = {}): Promise<T> {
@@ -261,7 +275,8 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
         Accept: 'application/json',
         Authorization: `Bearer ${accessToken}`,
       };
-      if (init.managerAccountId !== undefined) headers['X-Manager-Account-Id'] = init.managerAccountId;
+      if (init.managerAccountId !== undefined)
+        headers['X-Manager-Account-Id'] = init.managerAccountId;
       let body: string | undefined;
       if (init.json !== undefined) {
         body = JSON.stringify(init.json);
@@ -299,7 +314,9 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
           try {
             return JSON.parse(text) as T;
           } catch {
-            throw new TransportError('invalid_response', `${what} answered with invalid JSON`, { status });
+            throw new TransportError('invalid_response', `${what} answered with invalid JSON`, {
+              status,
+            });
           }
         }
         if (status >= 500 || status === 429) {

@@ -1,0 +1,184 @@
+import { createServer } from 'node:net';
+import { inspect } from 'node:util';
+import { type HhOAuthError, isHhOAuthError } from '@hh-oauth/core';
+import { type Emulator, startEmulator } from '@hh-oauth/emulator';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  createHttpTransport,
+  type HttpTransport,
+  type HttpTransportOptions,
+} from '../src/index.js';
+
+const USER_AGENT = 'hh-oauth-tests/1.0 (tests@example.com)';
+const SECRET = 'CLIENT-SECRET-must-never-show-7f3a';
+let emulator: Emulator;
+
+beforeAll(async () => {
+  emulator = await startEmulator({ port: 0, app: { clientSecret: SECRET } });
+});
+afterAll(() => emulator?.close());
+beforeEach(() => emulator.controls.reset());
+
+function make(extra: Partial<HttpTransportOptions> = {}): HttpTransport {
+  return createHttpTransport({
+    oauthBaseUrl: emulator.url,
+    apiBaseUrl: emulator.url,
+    userAgent: USER_AGENT,
+    clientId: emulator.app.clientId,
+    clientSecret: SECRET,
+    timeoutMs: 1000,
+    retry: { baseDelayMs: 1, maxDelayMs: 50 },
+    ...extra,
+  });
+}
+
+async function failure(promise: Promise<unknown>): Promise<HhOAuthError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(isHhOAuthError(error), String(error)).toBe(true);
+    return error as HhOAuthError;
+  }
+  throw new Error('expected a rejection');
+}
+
+const code = () =>
+  emulator.controls.issueCode({ clientId: emulator.app.clientId, login: 'applicant@example.com' });
+const stats = () => emulator.controls.stats().token;
+
+describe('token requests are never retried once they may have reached hh.ru', () => {
+  it.each([
+    ['a 503', { kind: 'status', status: 503 }, 'server_error'],
+    ['a dropped connection', { kind: 'drop' }, 'network_error'],
+    ['a consumed-then-failed answer', { kind: 'consume_then_fail' }, 'server_error'],
+    ['a consumed-then-dropped answer', { kind: 'consume_then_fail', drop: true }, 'network_error'],
+    ['a timeout', { kind: 'latency', ms: 1500 }, 'timeout'],
+  ] as const)('%s → %s, one request', async (_name, fault, expected) => {
+    const transport = make();
+    emulator.controls.addFault({ ...fault, path: '/oauth/token', times: 5 });
+    const error = await failure(transport.exchangeCode({ code: code() }));
+    expect(error).toMatchObject({ code: expected, recovery: 'retry_later' });
+    expect(stats().authorization_code).toBe(1);
+  });
+
+  it('a consumed-then-failed refresh leaves the token spent: the next try says already refreshed', async () => {
+    const transport = make();
+    const pair = await transport.exchangeCode({ code: code() });
+    emulator.controls.advanceClock(1_209_601);
+    emulator.controls.addFault({ kind: 'consume_then_fail', path: '/oauth/token' });
+    expect(
+      await failure(transport.refreshTokens({ refreshToken: pair.refreshToken! })),
+    ).toMatchObject({ code: 'server_error' });
+    expect(
+      await failure(transport.refreshTokens({ refreshToken: pair.refreshToken! })),
+    ).toMatchObject({ code: 'refresh_token_reused' });
+    expect(stats().refresh_token).toBe(2);
+  });
+
+  it('retries only a connection that was refused before sending', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const server = createServer();
+      server.listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as { port: number };
+        server.close(() => resolve(port));
+      });
+    });
+    let calls = 0;
+    const counting: typeof fetch = (input, init) => {
+      calls++;
+      return fetch(input, init);
+    };
+    const transport = make({
+      oauthBaseUrl: `http://127.0.0.1:${port}`,
+      fetch: counting,
+      retry: { tokenConnectLimit: 2, baseDelayMs: 1 },
+    });
+    expect(await failure(transport.requestAppToken())).toMatchObject({ code: 'network_error' });
+    expect(calls).toBe(3);
+  });
+});
+
+describe('API calls', () => {
+  it('retries an idempotent GET on 5xx, within the bound, and succeeds', async () => {
+    const transport = make();
+    const { accessToken } = await transport.exchangeCode({ code: code() });
+    emulator.controls.addFault({ kind: 'status', status: 502, path: '/me', times: 2 });
+    await expect(transport.api(accessToken, '/me')).resolves.toMatchObject({ is_applicant: true });
+    emulator.controls.addFault({ kind: 'status', status: 503, path: '/me', times: 3 });
+    expect(await failure(transport.api(accessToken, '/me'))).toMatchObject({
+      code: 'server_error',
+      status: 503,
+    });
+  });
+
+  it('honours Retry-After on 429, and does not wait longer than maxDelayMs', async () => {
+    const transport = make();
+    const { accessToken } = await transport.exchangeCode({ code: code() });
+    emulator.controls.addFault({ kind: 'status', status: 429, path: '/me', times: 1 });
+    await expect(transport.api(accessToken, '/me')).resolves.toMatchObject({ is_applicant: true });
+  });
+
+  it('never retries a non-idempotent call', async () => {
+    const transport = make();
+    const { accessToken } = await transport.exchangeCode({ code: code() });
+    emulator.controls.addFault({ kind: 'status', status: 503, path: '/me', times: 1 });
+    expect(
+      await failure(transport.api(accessToken, '/me', { method: 'POST', json: {} })),
+    ).toMatchObject({ code: 'server_error' });
+    await expect(transport.api(accessToken, '/me')).resolves.toMatchObject({ is_applicant: true });
+  });
+
+  it('times out a slow API call', async () => {
+    const transport = make({ retry: { limit: 0 } });
+    const { accessToken } = await transport.exchangeCode({ code: code() });
+    emulator.controls.addFault({ kind: 'latency', ms: 1500, path: '/me' });
+    expect(await failure(transport.api(accessToken, '/me'))).toMatchObject({ code: 'timeout' });
+  });
+
+  it('refuses an answer larger than the cap', async () => {
+    const transport = make({ maxResponseBytes: 64 });
+    const { accessToken } = await transport.exchangeCode({ code: code() });
+    expect(await failure(transport.api(accessToken, '/me'))).toMatchObject({
+      code: 'response_too_large',
+    });
+  });
+});
+
+describe('no secret in any error', () => {
+  it('keeps client_secret, codes and tokens out of every error, its cause and its serialization', async () => {
+    const transport = make();
+    const pair = await transport.exchangeCode({ code: code() });
+    const secrets = [SECRET, pair.accessToken, pair.refreshToken!];
+    const errors: HhOAuthError[] = [];
+    const usedCode = code();
+    secrets.push(usedCode);
+    await transport.exchangeCode({ code: usedCode });
+    errors.push(await failure(transport.exchangeCode({ code: usedCode })));
+    errors.push(await failure(transport.refreshTokens({ refreshToken: pair.refreshToken! })));
+    errors.push(await failure(make({ clientSecret: `${SECRET}x` }).requestAppToken()));
+    for (const fault of [
+      { kind: 'drop' },
+      { kind: 'latency', ms: 1500 },
+      { kind: 'status', status: 500 },
+    ] as const) {
+      emulator.controls.addFault({ ...fault, path: '/oauth/token' });
+      errors.push(await failure(transport.exchangeCode({ code: code() })));
+      emulator.controls.addFault({ ...fault, path: '/me', times: 3 });
+      errors.push(await failure(transport.api(pair.accessToken, '/me')));
+      emulator.controls.clearFaults();
+    }
+    errors.push(await failure(transport.api('garbage', '/me')));
+    errors.push(await failure(transport.invalidateToken({ accessToken: 'garbage' })));
+    expect(new Set(errors.map((e) => e.code)).size).toBeGreaterThanOrEqual(6);
+    for (const error of errors) {
+      const shown = [
+        String(error),
+        error.stack ?? '',
+        JSON.stringify(error),
+        inspect(error, { depth: 10, showHidden: true }),
+        inspect(error.cause, { depth: 10, showHidden: true }),
+      ].join('\n');
+      for (const secret of secrets) expect(shown, error.code).not.toContain(secret);
+    }
+  });
+});
