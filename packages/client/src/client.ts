@@ -20,7 +20,7 @@ import {
   toRecord,
 } from '@hh-oauth/core';
 import { type ApiRequestInit, createHttpTransport, type HttpTransport } from '@hh-oauth/http';
-import type { TokenStore } from '@hh-oauth/storage';
+import type { StoredEntry, TokenStore } from '@hh-oauth/storage';
 import { type AnyActorRef, createActor, fromPromise, waitFor } from 'xstate';
 import { DEFAULT_LOCK, type LockSettings, SingleFlight, underLock } from './lock.js';
 import { type PendingRecord, RecordCodec } from './records.js';
@@ -156,8 +156,23 @@ export function createHhOAuth(options: HhOAuthOptions): HhOAuth {
   const appKey = `${prefix}app:${clientId}`;
 
   const codec = new RecordCodec();
+  const peek = store.peek?.bind(store);
   const flights = new SingleFlight<string>();
   const listeners = new Set<(t: Transition) => void>();
+
+  /**
+   * Stamps a token set with this client's clock: every decision (expiry, retry times) is made on
+   * it, and an injected transport may run on another clock.
+   */
+  function stamped(tokens: TokenSet): TokenSet {
+    const obtainedAt = clock.now();
+    if (tokens.expiresAt === undefined) return { ...tokens, obtainedAt };
+    return {
+      ...tokens,
+      obtainedAt,
+      expiresAt: obtainedAt + (tokens.expiresAt - tokens.obtainedAt),
+    };
+  }
 
   /** The machines' effects, over the transport. Each remembers its error for the caller. */
   function sessionActors(failures: { last?: HhOAuthError }) {
@@ -167,8 +182,10 @@ export function createHhOAuth(options: HhOAuthOptions): HhOAuth {
     };
     return sessionMachine.provide({
       actors: {
-        exchangeCode: fromPromise(({ input }) => transport.exchangeCode(input).catch(keep)),
-        refreshTokens: fromPromise(({ input }) => transport.refreshTokens(input).catch(keep)),
+        exchangeCode: fromPromise(({ input }) => transport.exchangeCode(input).then(stamped, keep)),
+        refreshTokens: fromPromise(({ input }) =>
+          transport.refreshTokens(input).then(stamped, keep),
+        ),
         invalidateToken: fromPromise(({ input }) => transport.invalidateToken(input).catch(keep)),
       },
     });
@@ -301,15 +318,34 @@ export function createHhOAuth(options: HhOAuthOptions): HhOAuth {
     );
   }
 
-  async function getAccessToken(sessionId: string): Promise<string> {
-    const { record } = await loadSession(sessionId);
-    if (record !== undefined) {
-      const result = accessTokenFor(record, clock.now());
-      if (result.ok) return result.accessToken;
-      if (result.reason === 'expired') return refreshSession(sessionId, 'token.request');
-      throw unavailable(record, result.reason);
+  /** What a stored session yields: its access token, a refresh, or why there is none. */
+  function tokenFrom(
+    sessionId: string,
+    key: string,
+    entry: StoredEntry | undefined,
+  ): string | Promise<string> {
+    const record = codec.sessionRecord(key, entry);
+    if (record === undefined) throw unavailable(undefined, 'missing');
+    const result = accessTokenFor(record, clock.now());
+    if (result.ok) return result.accessToken;
+    if (result.reason === 'expired') return refreshSession(sessionId, 'token.request');
+    throw unavailable(record, result.reason);
+  }
+
+  /**
+   * The hot path: one store read (synchronous where the store can: `peek`), a cached decode, one
+   * comparison; no async layers of its own.
+   */
+  function getAccessToken(sessionId: string): Promise<string> {
+    const key = sessionKey(sessionId);
+    if (peek !== undefined) {
+      try {
+        return Promise.resolve(tokenFrom(sessionId, key, peek(key)));
+      } catch (error) {
+        return Promise.reject(error);
+      }
     }
-    throw unavailable(undefined, 'missing');
+    return store.get(key).then((entry) => tokenFrom(sessionId, key, entry));
   }
 
   async function apiFetch<T>(sessionId: string, path: string, init?: ApiRequestInit): Promise<T> {
@@ -364,7 +400,7 @@ export function createHhOAuth(options: HhOAuthOptions): HhOAuth {
           const machine = appTokenMachine.provide({
             actors: {
               requestAppToken: fromPromise<TokenSet, RequestAppTokenInput>(() =>
-                transport.requestAppToken().catch((error) => {
+                transport.requestAppToken().then(stamped, (error) => {
                   if (isHhOAuthError(error)) failures.last = error;
                   throw error;
                 }),

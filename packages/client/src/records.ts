@@ -32,6 +32,11 @@ const MAX_CACHED = 10_000;
 export class RecordCodec {
   readonly #cache = new Map<string, { value: string; record: SessionRecord | AppTokenRecord }>();
 
+  /** The hot path's decode: the record alone, no wrapper. */
+  sessionRecord(key: string, entry: StoredEntry | undefined): SessionRecord | undefined {
+    return entry === undefined ? undefined : (this.#decode(key, entry, 'session') as SessionRecord);
+  }
+
   session(key: string, entry: StoredEntry | undefined): Loaded<SessionRecord> {
     if (entry === undefined) return { record: undefined, version: 0 };
     return { record: this.#decode(key, entry, 'session') as SessionRecord, version: entry.version };

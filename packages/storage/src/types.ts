@@ -34,6 +34,11 @@ export interface TokenStore {
   unlock(key: string, owner: string): Promise<boolean>;
   /** Releases what the store opened itself (connections it created, timers); not an injected client/pool. */
   close(): Promise<void>;
+  /**
+   * Optional capability: a synchronous `get`, for stores that hold their data in this process
+   * (the memory store). The client's hot path uses it when present to skip a promise per read.
+   */
+  peek?(key: string): StoredEntry | undefined;
 }
 
 /** Options of `tryLock`. */
