@@ -229,6 +229,27 @@ describe('refresh', () => {
   });
 });
 
+describe('clocks', () => {
+  it('stamps every pair with the client’s clock, whatever clock the transport runs on', async () => {
+    const { createHttpTransport } = await import('@hh-oauth/http');
+    const transport = createHttpTransport({
+      oauthBaseUrl: emulator.url,
+      apiBaseUrl: emulator.url,
+      userAgent: USER_AGENT,
+      clientId: emulator.app.clientId,
+      clientSecret: emulator.app.clientSecret,
+      clock: { now: () => 0 },
+    });
+    const hh = clientFor(emulator, createMemoryStore(), { transport });
+    const sessionId = await signIn(hh, emulator);
+    const tokens = (await hh.session(sessionId))?.tokens;
+    expect(Math.abs((tokens?.obtainedAt ?? 0) - emulator.controls.now())).toBeLessThan(5_000);
+    expect((tokens?.expiresAt ?? 0) - (tokens?.obtainedAt ?? 0)).toBe(FOURTEEN_DAYS_S * 1000);
+    await hh.getAccessToken(sessionId);
+    expect(refreshes(emulator)).toBe(0);
+  });
+});
+
 describe('faults: a session ends intact or explicitly needing re-authorization', () => {
   for (const [name, fault] of [
     ['a 503', { kind: 'status', status: 503, path: '/oauth/token' }],
