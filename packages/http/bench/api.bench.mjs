@@ -65,7 +65,7 @@ try {
   for (const fn of [raw, ours]) await sequential(fn, 300); // warm-up
   // Interleave rounds so drift in the machine's load hits both sides alike.
   const rounds = { raw: [], ours: [], rawTput: [], oursTput: [] };
-  for (let r = 0; r < 3; r++) {
+  for (let r = 0; r < 5; r++) {
     rounds.raw.push(await sequential(raw, 1000));
     rounds.ours.push(await sequential(ours, 1000));
     rounds.rawTput.push(await concurrent(raw, 32, 60));
@@ -79,7 +79,7 @@ try {
   const rawT = median(rounds.rawTput);
   const oursT = median(rounds.oursTput);
   console.log(
-    'http: authorized GET /me against the emulator (separate process), median of 3 rounds',
+    'http: authorized GET /me against the emulator (separate process), median of 5 interleaved rounds',
   );
   console.table([
     {

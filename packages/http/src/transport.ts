@@ -86,6 +86,11 @@ export interface HttpTransport {
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/** How one try of an API call ended: with a value, or with a wait before the next try. */
+type Attempt<T> =
+  | { readonly done: true; readonly value: T }
+  | { readonly done: false; readonly waitMs: number | undefined };
+
 function baseUrl(value: string, name: string): string {
   let url: URL;
   try {
@@ -116,6 +121,22 @@ const sleep = (ms: number, signal?: AbortSignal) =>
 function withTimeout(timeoutMs: number, signal: AbortSignal | undefined): AbortSignal {
   const timeout = AbortSignal.timeout(timeoutMs);
   return signal ? AbortSignal.any([signal, timeout]) : timeout;
+}
+
+/**
+ * A deadline for one API call: an AbortController and a plain timer, cleared when the call ends.
+ * Cheaper than `AbortSignal.timeout` on the hot path (no weak timer to finalize per call).
+ */
+function deadline(timeoutMs: number, signal: AbortSignal | undefined) {
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () => controller.abort(new DOMException('The operation timed out.', 'TimeoutError')),
+    timeoutMs,
+  );
+  return {
+    signal: signal ? AbortSignal.any([signal, controller.signal]) : controller.signal,
+    done: () => clearTimeout(timer),
+  };
 }
 
 /** Seconds or an HTTP date, as ms from `now`; undefined when absent or unreadable. */
@@ -208,7 +229,7 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
     return { client_id: clientId, client_secret: clientSecret };
   }
 
-  return {
+  const transport: HttpTransport = {
     async exchangeCode(input, call) {
       const form: Record<string, string> = {
         grant_type: 'authorization_code',
@@ -287,58 +308,75 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
 
       for (let attempt = 0; ; attempt++) {
         const canRetry = idempotent && attempt < retry.limit;
-        let response: Response;
+        const call = deadline(timeoutMs, init.signal);
+        let outcome: Attempt<T>;
         try {
-          response = await fetchImpl(url, {
-            method,
-            headers,
-            body: body ?? null,
-            signal: withTimeout(timeoutMs, init.signal),
-          });
-        } catch (error) {
-          if (canRetry && !init.signal?.aborted) {
-            await sleep(backoff(attempt), init.signal);
-            continue;
-          }
-          throw toTransportError(error, what);
+          outcome = await attemptOnce<T>(
+            url,
+            { method, headers, body: body ?? null, signal: call.signal },
+            what,
+            canRetry,
+          );
+        } finally {
+          call.done();
         }
-        const { status } = response;
-        if (status >= 200 && status < 300) {
-          let text: string;
-          try {
-            text = status === 204 ? '' : await readCapped(response, maxResponseBytes);
-          } catch (error) {
-            throw toTransportError(error, what);
-          }
-          if (text === '') return undefined as T;
-          try {
-            return JSON.parse(text) as T;
-          } catch {
-            throw new TransportError('invalid_response', `${what} answered with invalid JSON`, {
-              status,
-            });
-          }
-        }
-        if (status >= 500 || status === 429) {
-          const wait = retryAfterMs(response.headers.get('retry-after'), Date.now());
-          if (canRetry && (wait === undefined || wait <= retry.maxDelayMs)) {
-            await response.body?.cancel();
-            await sleep(wait ?? backoff(attempt), init.signal);
-            continue;
-          }
-          if (status === 429) {
-            await response.body?.cancel();
-            const retryAt = wait === undefined ? {} : { retryAt: clock.now() + wait };
-            throw new ApiError('api_error', `${what} was rate-limited (429)`, {
-              status,
-              recovery: 'retry_later',
-              ...retryAt,
-            });
-          }
-        }
-        const text = await readCapped(response, maxResponseBytes).catch(() => '');
-        throw parseApiError(status, text);
+        if (outcome.done) return outcome.value;
+        await sleep(outcome.waitMs ?? backoff(attempt), init.signal);
       }
     },
   };
+  return transport;
+
+  /** One try of an API call: its value, or how long to wait before the next try. */
+  async function attemptOnce<T>(
+    url: string,
+    request: RequestInit,
+    what: string,
+    canRetry: boolean,
+  ): Promise<Attempt<T>> {
+    let response: Response;
+    try {
+      response = await fetchImpl(url, request);
+    } catch (error) {
+      const userAborted =
+        request.signal?.aborted && (request.signal.reason as Error)?.name !== 'TimeoutError';
+      if (canRetry && !userAborted) return { done: false, waitMs: undefined };
+      throw toTransportError(error, what);
+    }
+    const { status } = response;
+    if (status >= 200 && status < 300) {
+      let text: string;
+      try {
+        text = status === 204 ? '' : await readCapped(response, maxResponseBytes);
+      } catch (error) {
+        throw toTransportError(error, what);
+      }
+      if (text === '') return { done: true, value: undefined as T };
+      try {
+        return { done: true, value: JSON.parse(text) as T };
+      } catch {
+        throw new TransportError('invalid_response', `${what} answered with invalid JSON`, {
+          status,
+        });
+      }
+    }
+    if (status >= 500 || status === 429) {
+      const wait = retryAfterMs(response.headers.get('retry-after'), Date.now());
+      if (canRetry && (wait === undefined || wait <= retry.maxDelayMs)) {
+        await response.body?.cancel();
+        return { done: false, waitMs: wait };
+      }
+      if (status === 429) {
+        await response.body?.cancel();
+        const retryAt = wait === undefined ? {} : { retryAt: clock.now() + wait };
+        throw new ApiError('api_error', `${what} was rate-limited (429)`, {
+          status,
+          recovery: 'retry_later',
+          ...retryAt,
+        });
+      }
+    }
+    const text = await readCapped(response, maxResponseBytes).catch(() => '');
+    throw parseApiError(status, text);
+  }
 }
