@@ -51,7 +51,7 @@ function record(accessToken, now) {
 const rows = [];
 
 // 1. Hot path on the memory store.
-if (!process.env.ONLY_STORM) {
+if (!process.env.ONLY_STORM && !process.env.ONLY_REDIS) {
   const now = Date.now();
   const store = createMemoryStore();
   await store.set('hh-oauth:session:s1', record('tok-1', now), { expectedVersion: 0 });
@@ -101,9 +101,24 @@ if (!process.env.ONLY_STORM && !process.env.ONLY_MEMORY) {
       base.push(await throughput((n) => client.get(`raw:s${pick(n)}`), { inFlight: 64 }));
       ours.push(await throughput((n) => hh.getAccessToken(`s${pick(n)}`), { inFlight: 64 }));
     }
+    // Most traffic comes from the sessions active right now: the same reads over a hot set of
+    // 10,000 of the 100,000 sessions, the size of the client's decode cache.
+    const hotPick = (n) => ((n * 7919) % 10_000) * 10;
+    const hotBase = [];
+    const hotOurs = [];
+    for (let r = 0; r < 3; r++) {
+      hotBase.push(await throughput((n) => client.get(`raw:s${hotPick(n)}`), { inFlight: 64 }));
+      hotOurs.push(await throughput((n) => hh.getAccessToken(`s${hotPick(n)}`), { inFlight: 64 }));
+    }
+    rows.push({
+      case: 'getAccessToken, 10,000 active of 100,000 sessions in Redis, 64 in flight',
+      ours: `${(median(hotOurs) / 1e3).toFixed(1)} k/s`,
+      baseline: `raw GET ${(median(hotBase) / 1e3).toFixed(1)} k/s`,
+      ratio: `${(median(hotOurs) / median(hotBase)).toFixed(2)}× its throughput (goal ≥ 0.8×)`,
+    });
     const ratio = median(ours) / median(base);
     rows.push({
-      case: 'getAccessToken over 100,000 sessions in Redis, 64 in flight',
+      case: 'getAccessToken over all 100,000 sessions in Redis (uniform), 64 in flight',
       ours: `${(median(ours) / 1e3).toFixed(1)} k/s`,
       baseline: `raw GET ${(median(base) / 1e3).toFixed(1)} k/s`,
       ratio: `${ratio.toFixed(2)}× its throughput (goal ≥ 0.8×)`,
@@ -116,7 +131,7 @@ if (!process.env.ONLY_STORM && !process.env.ONLY_MEMORY) {
 }
 
 // 3. The refresh storm, against the emulator in its own process.
-if (!process.env.ONLY_MEMORY) {
+if (!process.env.ONLY_MEMORY && !process.env.ONLY_REDIS) {
   const cli = fileURLToPath(new URL('../../emulator/dist/cli.js', import.meta.url));
   const emulator = spawn(process.execPath, [cli, '--port', '0', '--json'], {
     stdio: ['ignore', 'pipe', 'inherit'],

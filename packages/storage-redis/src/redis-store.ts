@@ -136,15 +136,16 @@ export function createRedisStore(options: RedisStoreOptions): TokenStore {
     async get(key: string): Promise<StoredEntry | undefined> {
       open();
       assertKey(NAME, key);
-      let reply: (string | null)[];
+      let reply: string | null;
       try {
-        reply = await client.hmget(dataKey(key), 'v', 'n');
+        reply = await client.get(dataKey(key));
       } catch (error) {
         return fail(error, 'reading an entry');
       }
-      const [value, version] = reply;
-      if (typeof value !== 'string' || typeof version !== 'string') return undefined;
-      return { value, version: Number(version) };
+      if (reply === null) return undefined;
+      const sep = reply.indexOf(':');
+      if (sep <= 0) throw new StorageError(NAME, 'corrupt', 'an entry is not <version>:<value>');
+      return { value: reply.slice(sep + 1), version: Number(reply.slice(0, sep)) };
     },
 
     async set(key: string, value: string, setOptions: SetOptions): Promise<number | undefined> {

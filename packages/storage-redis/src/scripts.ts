@@ -1,7 +1,8 @@
 /**
  * The Lua scripts behind the Redis store. Each touches exactly one key, so they run atomically on
- * one node and work on Redis Cluster as they are. An entry is a hash { v: value, n: version };
- * its TTL is the key's own (PEXPIRE), so Redis itself makes an expired entry absent.
+ * one node and work on Redis Cluster as they are. An entry is one string, `<version>:<value>`, so
+ * that a read is a single GET (the client's hot path); its TTL is the key's own (SET … PX), so
+ * Redis itself makes an expired entry absent, and a SET without PX clears it.
  *
  * @see https://redis.io/docs/latest/develop/interact/programmability/eval-intro/ Redis: scripting with Lua
  * @see https://redis.io/docs/latest/develop/use/patterns/distributed-locks/ Redis: the single-instance lock pattern
@@ -9,19 +10,20 @@
 
 /** KEYS[1] entry; ARGV value, expectedVersion, ttlMs ('' = none). Returns the new version or nil. */
 export const SET_SCRIPT = `
-local current = redis.call('HGET', KEYS[1], 'n')
+local current = redis.call('GET', KEYS[1])
 local expected = tonumber(ARGV[2])
 if current == false then
   if expected ~= 0 then return false end
-elseif tonumber(current) ~= expected then
-  return false
+else
+  local sep = string.find(current, ':', 1, true)
+  if tonumber(string.sub(current, 1, sep - 1)) ~= expected then return false end
 end
 local version = expected + 1
-redis.call('HSET', KEYS[1], 'v', ARGV[1], 'n', tostring(version))
+local entry = tostring(version) .. ':' .. ARGV[1]
 if ARGV[3] == '' then
-  redis.call('PERSIST', KEYS[1])
+  redis.call('SET', KEYS[1], entry)
 else
-  redis.call('PEXPIRE', KEYS[1], ARGV[3])
+  redis.call('SET', KEYS[1], entry, 'PX', ARGV[3])
 end
 return version
 `;
@@ -29,18 +31,21 @@ return version
 /** KEYS[1] entry; ARGV expectedVersion ('' = any). Returns 1 when deleted, else 0. */
 export const DELETE_SCRIPT = `
 if ARGV[1] ~= '' then
-  local current = redis.call('HGET', KEYS[1], 'n')
-  if current == false or tonumber(current) ~= tonumber(ARGV[1]) then return 0 end
+  local current = redis.call('GET', KEYS[1])
+  if current == false then return 0 end
+  local sep = string.find(current, ':', 1, true)
+  if tonumber(string.sub(current, 1, sep - 1)) ~= tonumber(ARGV[1]) then return 0 end
 end
 return redis.call('DEL', KEYS[1])
 `;
 
 /** KEYS[1] entry. Returns the value and deletes the entry, or nil. */
 export const TAKE_SCRIPT = `
-local value = redis.call('HGET', KEYS[1], 'v')
-if value == false then return false end
+local current = redis.call('GET', KEYS[1])
+if current == false then return false end
 redis.call('DEL', KEYS[1])
-return value
+local sep = string.find(current, ':', 1, true)
+return string.sub(current, sep + 1)
 `;
 
 /** KEYS[1] lock; ARGV owner. Deletes the lock only if owner holds it; returns 1 or 0. */
