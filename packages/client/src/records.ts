@@ -61,9 +61,9 @@ export class RecordCodec {
     let json: unknown;
     try {
       json = JSON.parse(entry.value);
-    } catch (cause) {
+    } catch {
+      // Not chained: JSON.parse's message quotes the start of the text, which may be a token.
       throw new HhOAuthError('invalid_response', `the stored ${kind} record is not JSON`, {
-        cause,
         recovery: 'reauthorize',
       });
     }

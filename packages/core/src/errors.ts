@@ -104,6 +104,11 @@ export interface HhOAuthErrorOptions {
   retryAt?: number;
   /** Overrides the code's default recovery. */
   recovery?: Recovery;
+  /**
+   * `false` when the request provably never left this machine (connection refused, DNS): a
+   * single-use code or refresh token it carried was not consumed and may be sent again.
+   */
+  sent?: false;
   cause?: unknown;
 }
 
@@ -127,6 +132,8 @@ export class HhOAuthError extends Error {
   readonly status?: number;
   readonly errors?: readonly ApiErrorEntry[];
   readonly retryAt?: number;
+  /** `false` when the request provably never reached the server; absent otherwise. */
+  readonly sent?: false;
 
   constructor(code: ErrorCode, message: string, options: HhOAuthErrorOptions = {}) {
     super(`[hh-oauth] ${message}`, options.cause === undefined ? {} : { cause: options.cause });
@@ -139,6 +146,7 @@ export class HhOAuthError extends Error {
     if (options.status !== undefined) this.status = options.status;
     if (options.errors !== undefined) this.errors = options.errors;
     if (options.retryAt !== undefined) this.retryAt = options.retryAt;
+    if (options.sent === false) this.sent = false;
     Object.defineProperty(this, BRAND, { value: true });
   }
 
@@ -150,7 +158,14 @@ export class HhOAuthError extends Error {
       recovery: this.recovery,
       message: this.message,
     };
-    for (const key of ['error', 'errorDescription', 'status', 'errors', 'retryAt'] as const) {
+    for (const key of [
+      'error',
+      'errorDescription',
+      'status',
+      'errors',
+      'retryAt',
+      'sent',
+    ] as const) {
       if (this[key] !== undefined) out[key] = this[key];
     }
     return out;

@@ -47,6 +47,12 @@ describe('validateRedirectUri: hostile inputs', () => {
     ['http://example.com/oauth/../admin', 'dot_segment'],
     ['http://example.com/oauth/./x', 'dot_segment'],
     ['http://example.com/oauth/..', 'dot_segment'],
+    ['http://example.com/oauth/..;/admin', 'path_parameter'],
+    ['http://example.com/oauth;x=1', 'path_parameter'],
+    ['http://example.com/oauth/..%3b/admin', 'encoded_separator'],
+    ['http://example.com/oauth/.%3B/x', 'encoded_separator'],
+    ['http://example.com/oauth/%252e%252e/admin', 'encoded_separator'],
+    ['http://example.com/oauth/%25', 'encoded_separator'],
     ['http://example.com/oauth//evil.com', 'empty_segment'],
     ['http://example.com/oauth/ x', 'control_character'],
     ['http://example.com/oauth\t', 'control_character'],
@@ -225,7 +231,10 @@ describe('validateRedirectUri: hostile inputs', () => {
 // Properties (10,000 runs each).
 
 const RUNS = { numRuns: 10_000 };
-const label = fc.stringMatching(/^[a-z0-9](?:[a-z0-9-]{0,8}[a-z0-9])?$/);
+// A-labels (xn--…) must decode as punycode; random ones mostly do not, and are refused.
+const label = fc
+  .stringMatching(/^[a-z0-9](?:[a-z0-9-]{0,8}[a-z0-9])?$/)
+  .filter((l) => !l.startsWith('xn--'));
 const hostName = fc.array(label, { minLength: 1, maxLength: 3 }).map((ls) => `${ls.join('.')}.com`);
 const segment = fc.stringMatching(/^[A-Za-z0-9_~-]{1,8}$/).filter((s) => s !== '.' && s !== '..');
 const path = fc.array(segment, { maxLength: 3 }).map((ss) => ss.map((s) => `/${s}`).join(''));
@@ -272,6 +281,8 @@ const bypass = fc.constantFrom<[string, (u: string, registeredHost: string) => s
   ['encoded backslash', (u) => u.replace(/:\/\/([^/?]+)/, '://$1/%5c')],
   ['encoded dot', (u) => u.replace(/:\/\/([^/?]+)/, '://$1/%2e%2e')],
   ['dot segment', (u) => u.replace(/:\/\/([^/?]+)/, '://$1/..')],
+  ['dot segment with a path parameter', (u) => u.replace(/:\/\/([^/?]+)/, '://$1/..;')],
+  ['double-encoded dot', (u) => u.replace(/:\/\/([^/?]+)/, '://$1/%252e%252e')],
   ['fragment', (u) => `${u}#x`],
   ['tab', (u) => u.replace('://', '://\t')],
   ['newline at end', (u) => `${u}\n`],
@@ -338,8 +349,13 @@ describe('validateRedirectUri: properties', () => {
         const sp = s.uri.path || '/';
         const ap = a.uri.path || '/';
         expect(ap === sp || ap.startsWith(sp.endsWith('/') ? sp : `${sp}/`)).toBe(true);
-        // And the platform's URL parser reads the same origin.
+        // And the platform's URL parser reads the same origin and a path under the registered one.
         const url = new URL(asked);
+        if (a.uri.scheme === 'http' || a.uri.scheme === 'https') {
+          const urlPath = url.pathname;
+          expect(urlPath === sp || urlPath.startsWith(sp.endsWith('/') ? sp : `${sp}/`)).toBe(true);
+          expect(decodeURIComponent(urlPath).split('/')).not.toContain('..');
+        }
         expect(url.username + url.password).toBe('');
         expect(url.hash).toBe('');
       }),

@@ -21,6 +21,8 @@ export type RedirectUriRejection =
   | 'backslash'
   | 'encoded_separator'
   | 'dot_segment'
+  /** A `;` in the path: some servers strip `;params`, so `..;` acts as `..`. */
+  | 'path_parameter'
   | 'empty_segment'
   | 'control_character'
   | 'non_ascii'
@@ -71,7 +73,11 @@ const fail = (reason: RedirectUriRejection, message: string): ParseResult => ({
 
 const SCHEME = /^[a-z][a-z0-9+.-]*$/i;
 /** RFC 3986 pchar plus '/' minus '@' (kept out so nothing can pass for userinfo) and '\\'. */
-const PATH_CHARS = charTable("A-Za-z0-9-._~!$&'()*+,;=:/");
+/**
+ * RFC 3986 pchar plus '/', minus '@' (a userinfo look-alike) and ';': Tomcat, Jetty and Spring
+ * strip `;params` from path segments, so `/oauth/..;/admin` reads as `/admin` there.
+ */
+const PATH_CHARS = charTable("A-Za-z0-9-._~!$&'()*+,=:/");
 /** RFC 3986 query characters. */
 const QUERY_CHARS = charTable("A-Za-z0-9-._~!$&'()*+,;=:/?@");
 const HEX = charTable('0-9A-Fa-f');
@@ -108,10 +114,19 @@ function scanEscape(input: string, i: number, end: number): ParseResult | undefi
     return fail('malformed', 'has a malformed percent-encoding');
   }
   const byte = hexValue(h) * 16 + hexValue(l);
-  if (byte === 0x2f || byte === 0x5c || byte === 0x2e || byte < 0x20 || byte === 0x7f) {
+  // Also '%25' and '%3B': a server that decodes twice, or strips `;params`, acts on them.
+  if (
+    byte === 0x2f ||
+    byte === 0x5c ||
+    byte === 0x2e ||
+    byte === 0x25 ||
+    byte === 0x3b ||
+    byte < 0x20 ||
+    byte === 0x7f
+  ) {
     return fail(
       'encoded_separator',
-      'has a percent-encoded separator (/ \\ .) or control character',
+      'has a percent-encoded separator (/ \\ . % ;) or control character',
     );
   }
   return undefined;
@@ -134,9 +149,9 @@ function scanPath(input: string, start: number, end: number): ParseResult | unde
       if (problem !== undefined) return problem;
       i += 2;
     } else if (c >= 128 || PATH_CHARS[c] !== 1) {
-      return c === 0x40
-        ? fail('userinfo', 'has an @ in its path')
-        : fail('non_ascii', 'has characters in its path that must be percent-encoded');
+      if (c === 0x40) return fail('userinfo', 'has an @ in its path');
+      if (c === 0x3b) return fail('path_parameter', 'has a ; in its path (path parameters)');
+      return fail('non_ascii', 'has characters in its path that must be percent-encoded');
     }
   }
   if (end > start && isDotSegment(input, segmentStart + 1, end - segmentStart - 1)) {

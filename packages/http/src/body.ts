@@ -1,11 +1,16 @@
 import { TransportError } from '@hh-oauth/core';
 
 /**
- * Reads a response body as text, refusing more than `maxBytes` without buffering the excess.
- * A declared Content-Length within the cap takes the fast path.
+ * Reads a response body as text, refusing more than `maxBytes` of decoded bytes without buffering
+ * the excess. An unencoded body whose Content-Length is within the cap takes the fast path.
  */
 export async function readCapped(response: Response, maxBytes: number): Promise<string> {
-  const declared = response.headers.get('content-length');
+  // Content-Length counts the bytes on the wire: with a Content-Encoding (gzip, br) the decoded
+  // body can be far larger, so only an unencoded body may take the fast path.
+  const declared =
+    response.headers.get('content-encoding') === null
+      ? response.headers.get('content-length')
+      : null;
   if (declared !== null) {
     const length = Number(declared);
     if (length > maxBytes) {

@@ -42,6 +42,10 @@ export function toTransportError(error: unknown, what: string): TransportError {
   if (name === 'AbortError') {
     return new TransportError('network_error', `${what} was aborted`, { cause, recovery: 'none' });
   }
+  if (failedBeforeSending(error)) {
+    const message = `${what} failed before sending: the connection was refused`;
+    return new TransportError('network_error', message, { cause, sent: false });
+  }
   return new TransportError(
     'network_error',
     `${what} failed: the connection failed or was closed`,

@@ -112,10 +112,33 @@ describe('API calls', () => {
   });
 
   it('honours Retry-After on 429, and does not wait longer than maxDelayMs', async () => {
-    const transport = make();
-    const { accessToken } = await transport.exchangeCode({ code: code() });
-    emulator.controls.addFault({ kind: 'status', status: 429, path: '/me', times: 1 });
-    await expect(transport.api(accessToken, '/me')).resolves.toMatchObject({ is_applicant: true });
+    const { createServer } = await import('node:http');
+    const answers = [
+      { status: 429, retryAfter: '0' },
+      { status: 200, retryAfter: undefined },
+      { status: 429, retryAfter: '30' },
+    ];
+    let requests = 0;
+    const server = createServer((_request, response) => {
+      const answer = answers[requests++] ?? { status: 500, retryAfter: undefined };
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (answer.retryAfter !== undefined) headers['retry-after'] = answer.retryAfter;
+      response.writeHead(answer.status, headers).end(answer.status === 200 ? '{"ok":true}' : '{}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    try {
+      const transport = make({ apiBaseUrl: url, retry: { baseDelayMs: 1, maxDelayMs: 50 } });
+      await expect(transport.api('t', '/me')).resolves.toEqual({ ok: true });
+      expect(requests).toBe(2);
+      const before = Date.now();
+      const error = await failure(transport.api('t', '/me'));
+      expect(requests).toBe(3); // Retry-After: 30 s is past maxDelayMs: no retry
+      expect(error).toMatchObject({ status: 429, recovery: 'retry_later' });
+      expect(error.retryAt).toBeGreaterThanOrEqual(before + 29_000);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('never retries a non-idempotent call', async () => {
@@ -179,6 +202,36 @@ describe('no secret in any error', () => {
         inspect(error.cause, { depth: 10, showHidden: true }),
       ].join('\n');
       for (const secret of secrets) expect(shown, error.code).not.toContain(secret);
+    }
+  });
+});
+
+describe('the size cap counts decoded bytes', () => {
+  it('refuses a small gzip body that inflates past the cap', async () => {
+    const { createServer } = await import('node:http');
+    const { gzipSync } = await import('node:zlib');
+    const bomb = gzipSync(JSON.stringify({ pad: 'x'.repeat(4 * 1024 * 1024) }));
+    const server = createServer((_request, response) => {
+      response.writeHead(200, {
+        'content-type': 'application/json',
+        'content-encoding': 'gzip',
+        'content-length': String(bomb.length),
+      });
+      response.end(bomb);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    try {
+      expect(bomb.length).toBeLessThan(64 * 1024);
+      const transport = make({ apiBaseUrl: url, oauthBaseUrl: url, maxResponseBytes: 1024 * 1024 });
+      expect(await failure(transport.api('t', '/me'))).toMatchObject({
+        code: 'response_too_large',
+      });
+      expect(await failure(transport.requestAppToken())).toMatchObject({
+        code: 'response_too_large',
+      });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
     }
   });
 });

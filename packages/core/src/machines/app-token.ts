@@ -99,7 +99,10 @@ export const appTokenMachine = setup({
       ERROR_CODES[event.code] === 'fix_configuration' &&
       event.code !== 'user_auth_expected',
     tooEarly: ({ event }) => errorKind(errorOf(event)) === 'too_early',
-    transientError: ({ event }) => errorKind(errorOf(event)) === 'transient',
+    transientError: ({ event }) => {
+      const kind = errorKind(errorOf(event));
+      return kind === 'transient' || kind === 'not_sent';
+    },
   },
   actions: {
     startRequest: assign(({ event }) => ({

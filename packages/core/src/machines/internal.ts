@@ -7,7 +7,7 @@ import {
 import type { RecordedError } from './types.js';
 
 /** How a machine reacts to a failed effect. */
-export type ErrorKind = 'transient' | 'not_expired' | 'reload' | 'too_early' | 'fatal';
+export type ErrorKind = 'transient' | 'not_sent' | 'not_expired' | 'reload' | 'too_early' | 'fatal';
 
 /**
  * Any rejection as an `HhOAuthError`: a foreign error (a bug in a provided actor, a `TypeError`
@@ -23,6 +23,8 @@ export function toHhOAuthError(error: unknown): HhOAuthError {
 /** Sorts an effect's error into what the machines do about it. */
 export function errorKind(error: HhOAuthError): ErrorKind {
   if (error.code === 'token_not_expired') return 'not_expired';
+  // Never left this machine (connection refused): nothing was consumed, nothing is spent.
+  if (error.sent === false && error.recovery === 'retry_later') return 'not_sent';
   if (error.code === 'app_token_too_early') return 'too_early';
   if (error.recovery === 'reload') return 'reload';
   if (error.recovery === 'retry_later') return 'transient';

@@ -94,7 +94,7 @@ const kindOf = (event: unknown) => errorKind(errorOf(event));
 /** `retry_later` errors, `app token refresh too early` included (it cannot reach a session). */
 const isTransient = (event: unknown) => {
   const kind = kindOf(event);
-  return kind === 'transient' || kind === 'too_early';
+  return kind === 'transient' || kind === 'too_early' || kind === 'not_sent';
 };
 
 function positive(value: number | undefined, fallback: number): number {
@@ -232,6 +232,7 @@ export const sessionMachine = setup({
     revokeRequested: ({ context }) => context.revokeRequested,
     transientError: ({ event }) => isTransient(event),
     tokenNotExpired: ({ event }) => kindOf(event) === 'not_expired',
+    requestNotSent: ({ event }) => kindOf(event) === 'not_sent',
     refreshTokenReused: ({ event }) => kindOf(event) === 'reload',
   },
   actions: {
@@ -479,6 +480,20 @@ export const sessionMachine = setup({
                   (expiresAt !== undefined && expiresAt > startedAt
                     ? expiresAt
                     : startedAt + context.retryDelayMs),
+              };
+            }),
+          },
+          {
+            // The refresh never left (connection refused): the token was not consumed, so it is
+            // not spent; the pair stays and the next event may send it.
+            guard: 'requestNotSent',
+            target: 'authorized',
+            actions: assign(({ context, event }) => {
+              const token = refreshTokenOf(context);
+              return {
+                ...SETTLED,
+                usedRefreshTokens: context.usedRefreshTokens.filter((t) => t !== token),
+                error: recorded(errorOf(event)),
               };
             }),
           },
