@@ -191,6 +191,9 @@ if (!process.env.ONLY_MEMORY && !process.env.ONLY_REDIS) {
     });
     const { sessionId } = await hh.completeAuthorization(
       `${redirectUri}?code=${code}&state=${state}`,
+      {
+        expectedState: state,
+      },
     );
     await control('clock', { advanceSeconds: 1_209_601 });
     skew = (await control('clock')).now - Date.now();

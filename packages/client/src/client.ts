@@ -1,4 +1,5 @@
 import {
+  APP_TOKEN_COOLDOWN_MS,
   type AppTokenRecord,
   accessTokenFor,
   appTokenMachine,
@@ -9,6 +10,7 @@ import {
   DEFAULT_AUTHORIZATION_TTL_MS,
   HhOAuthError,
   isHhOAuthError,
+  MAX_USED_REFRESH_TOKENS,
   parseCallback,
   parseRedirectUri,
   type RequestAppTokenInput,
@@ -16,6 +18,7 @@ import {
   type SessionRecord,
   sessionMachine,
   type TokenSet,
+  timingSafeEqual,
   toAppTokenRecord,
   toRecord,
 } from '@hh-oauth/core';
@@ -76,8 +79,16 @@ export interface HhOAuth {
   startAuthorization(
     options?: StartAuthorizationOptions,
   ): Promise<{ url: string; state: string; sessionId: string }>;
-  /** Consumes the pending authorization named by the callback's `state` and exchanges the code. */
-  completeAuthorization(callbackUrl: string | URL): Promise<{ sessionId: string }>;
+  /**
+   * Consumes the pending authorization named by the callback's `state` and exchanges the code.
+   * `expectedState` is the `state` that `startAuthorization` returned to THIS browser (keep it in
+   * its cookie): it binds the callback to the user agent that started the sign-in, so that a
+   * callback link made by someone else cannot sign this user in (RFC 6749 §10.12).
+   */
+  completeAuthorization(
+    callbackUrl: string | URL,
+    options: { readonly expectedState: string },
+  ): Promise<{ sessionId: string }>;
   /** A valid access token: refreshed when expired (never before), once across all processes. */
   getAccessToken(sessionId: string): Promise<string>;
   /** An authorized API call; on `403 oauth/token_expired` refreshes and retries once. */
@@ -175,7 +186,10 @@ export function createHhOAuth(options: HhOAuthOptions): HhOAuth {
   }
 
   /** The machines' effects, over the transport. Each remembers its error for the caller. */
-  function sessionActors(failures: { last?: HhOAuthError }) {
+  function sessionActors(
+    failures: { last?: HhOAuthError },
+    beforeRefresh?: (refreshToken: string) => Promise<void>,
+  ) {
     const keep = (error: unknown) => {
       if (isHhOAuthError(error)) failures.last = error;
       throw error;
@@ -183,9 +197,10 @@ export function createHhOAuth(options: HhOAuthOptions): HhOAuth {
     return sessionMachine.provide({
       actors: {
         exchangeCode: fromPromise(({ input }) => transport.exchangeCode(input).then(stamped, keep)),
-        refreshTokens: fromPromise(({ input }) =>
-          transport.refreshTokens(input).then(stamped, keep),
-        ),
+        refreshTokens: fromPromise(async ({ input }) => {
+          if (beforeRefresh) await beforeRefresh(input.refreshToken).catch(keep);
+          return transport.refreshTokens(input).then(stamped, keep);
+        }),
         invalidateToken: fromPromise(({ input }) => transport.invalidateToken(input).catch(keep)),
       },
     });
@@ -204,9 +219,10 @@ export function createHhOAuth(options: HhOAuthOptions): HhOAuth {
     sessionId: string,
     record: SessionRecord | undefined,
     events: SessionEvent[],
+    beforeRefresh?: (refreshToken: string) => Promise<void>,
   ) {
     const failures: { last?: HhOAuthError } = {};
-    const actor = createActor(sessionActors(failures), {
+    const actor = createActor(sessionActors(failures, beforeRefresh), {
       input: record ? { record, authorizationTtlMs: ttlMs } : { authorizationTtlMs: ttlMs },
     });
     observe(actor, sessionId);
@@ -218,6 +234,23 @@ export function createHhOAuth(options: HhOAuthOptions): HhOAuth {
     const snapshot = actor.getSnapshot();
     actor.stop();
     return { snapshot, record: toRecord(snapshot), error: failures.last };
+  }
+
+  /**
+   * A compare-and-set write made while holding the lock: a store error is retried (twice, briefly)
+   * because what is being written — a new pair, a spent marker — must not be lost to a blip.
+   * Returns the new version, or undefined when another writer moved the version.
+   */
+  async function writeUnderLock(key: string, record: unknown, version: number) {
+    const value = JSON.stringify(record);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await store.set(key, value, { expectedVersion: version });
+      } catch (error) {
+        if (attempt >= 2) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 20 * (attempt + 1)));
+      }
+    }
   }
 
   async function loadSession(sessionId: string) {
@@ -256,26 +289,45 @@ export function createHhOAuth(options: HhOAuthOptions): HhOAuth {
         ? undefined
         : result.accessToken;
     };
-    return flights.run(`${trigger}:${sessionId}`, () =>
+    // Callers rejected with different tokens must not share a flight: each needs a token other
+    // than the one it was refused.
+    return flights.run(`${trigger}:${sessionId}:${usedToken ?? ''}`, () =>
       underLock(
         store,
         `${prefix}lock:session:${sessionId}`,
         lock,
         async () => {
-          const { record, version } = await loadSession(sessionId);
+          const loaded = await loadSession(sessionId);
+          const { record } = loaded;
+          let { version } = loaded;
           const now = clock.now();
           const ready = fresh(record, now);
           if (ready !== undefined) return ready; // another process refreshed while we waited
           if (record === undefined || record.status !== 'authorized')
             throw unavailable(record, record?.status ?? 'missing');
-          const outcome = await drive(sessionId, record, [{ type: trigger, now }]);
+          // The refresh token is marked spent in the store before it is sent: if this process dies
+          // with the request in flight, the others reload instead of sending it a second time.
+          const markSpent = async (refreshToken: string) => {
+            const used = [...(record.usedRefreshTokens ?? []), refreshToken];
+            const marked = { ...record, usedRefreshTokens: used.slice(-MAX_USED_REFRESH_TOKENS) };
+            const written = await writeUnderLock(key, marked, version);
+            if (written === undefined) {
+              throw new HhOAuthError(
+                'timeout',
+                'the session changed before the refresh; try again',
+                {
+                  sent: false,
+                },
+              );
+            }
+            version = written;
+          };
+          const outcome = await drive(sessionId, record, [{ type: trigger, now }], markSpent);
           const next = outcome.record;
           if (JSON.stringify(next) !== JSON.stringify(record)) {
             // Written before anyone sees the new pair; under the lock the version cannot move
             // unless the lock's TTL ran out, in which case the newer pair wins and we reload.
-            const written = await store.set(key, JSON.stringify(next), {
-              expectedVersion: version,
-            });
+            const written = await writeUnderLock(key, next, version);
             if (written === undefined) {
               const reloaded = await loadSession(sessionId);
               const theirs = reloaded.record && accessTokenFor(reloaded.record, clock.now());
@@ -410,6 +462,9 @@ export function createHhOAuth(options: HhOAuthOptions): HhOAuth {
           const actor = createActor(machine, { input: record ? { record } : {} });
           observe(actor, 'app');
           actor.start();
+          // A failed record (bad client id or secret) is retried once the caller asks again: the
+          // configuration may have been fixed. The 5-minute rule still applies.
+          if (record?.status === 'failed') actor.send({ type: 'app.reset', now });
           actor.send(
             invalid
               ? { type: 'app.invalid', now, code: invalid.code }
@@ -452,6 +507,13 @@ export function createHhOAuth(options: HhOAuthOptions): HhOAuth {
       ) {
         throw appUnavailable(record, result.reason, result.retryAt);
       }
+      // Failed (e.g. a wrong secret): the recorded error until the 5-minute rule allows a new try.
+      if (
+        record.status === 'failed' &&
+        (record.lastRequestAt ?? Number.NEGATIVE_INFINITY) + APP_TOKEN_COOLDOWN_MS > clock.now()
+      ) {
+        throw appUnavailable(record, 'failed');
+      }
     }
     return requestApp();
   }
@@ -478,7 +540,14 @@ export function createHhOAuth(options: HhOAuthOptions): HhOAuth {
       return { url, state, sessionId };
     },
 
-    async completeAuthorization(callbackUrl) {
+    async completeAuthorization(callbackUrl, bind) {
+      const expectedState = bind?.expectedState;
+      if (typeof expectedState !== 'string' || expectedState === '') {
+        throw new ConfigurationError(
+          'invalid_argument',
+          'completeAuthorization needs { expectedState }: the state startAuthorization gave this browser',
+        );
+      }
       let url: URL;
       try {
         url = typeof callbackUrl === 'string' ? new URL(callbackUrl) : callbackUrl;
@@ -490,6 +559,13 @@ export function createHhOAuth(options: HhOAuthOptions): HhOAuth {
       const state = url.searchParams.get('state');
       if (state === null || state === '') {
         throw new CallbackError('state_missing', 'the callback carries no state');
+      }
+      // Bound to this browser first: a state from another browser consumes nothing.
+      if (!timingSafeEqual(state, expectedState)) {
+        throw new CallbackError(
+          'state_mismatch',
+          'the callback state is not the one this browser started',
+        );
       }
       // Consumed before anything else: a callback is accepted once, whatever happens next.
       const stored = await store.take(pendingKey(state));
@@ -559,6 +635,19 @@ export function createHhOAuth(options: HhOAuthOptions): HhOAuth {
 
     async revoke(sessionId) {
       const key = sessionKey(sessionId);
+      // hh.ru invalidates only a valid access token (an expired one gets 403 while its refresh
+      // token lives on), so an expired pair is refreshed first. If that fails for good, the grant
+      // is dead already and signing out locally is all there is to do.
+      const { record: first } = await loadSession(sessionId);
+      if (
+        first &&
+        accessTokenFor(first, clock.now()).ok === false &&
+        first.status === 'authorized'
+      ) {
+        await getAccessToken(sessionId).catch((error: unknown) => {
+          if (!isHhOAuthError(error) || error.recovery === 'retry_later') throw error;
+        });
+      }
       await underLock(
         store,
         `${prefix}lock:session:${sessionId}`,
@@ -569,7 +658,10 @@ export function createHhOAuth(options: HhOAuthOptions): HhOAuth {
           const outcome = await drive(sessionId, record, [
             { type: 'session.revoke', now: clock.now() },
           ]);
-          await store.set(key, JSON.stringify(outcome.record), { expectedVersion: version });
+          // A transient failure (network, 5xx, timeout) leaves the token valid at hh.ru: keep the
+          // pair so that signing out can be tried again, and say so.
+          if (outcome.error?.recovery === 'retry_later') throw outcome.error;
+          await writeUnderLock(key, outcome.record, version);
           codec.forget(key);
         },
         async () => undefined,

@@ -97,27 +97,35 @@ describe('authorization', () => {
     await expect(hh.me(sessionId)).resolves.toMatchObject({ is_applicant: true });
   });
 
-  it('accepts a callback once, with its own state only', async () => {
+  it('accepts a callback once, with its own state only, in the browser that started it', async () => {
     const hh = clientFor(emulator, createMemoryStore());
     const { state } = await hh.startAuthorization();
+    const other = await hh.startAuthorization(); // e.g. an attacker's own sign-in
     const code = emulator.controls.issueCode({
       clientId: emulator.app.clientId,
       login: 'applicant@example.com',
       redirectUri: emulator.app.redirectUri,
     });
     const callback = `${emulator.app.redirectUri}?code=${code}&state=${state}`;
+    const complete = (url: string, expectedState = state) =>
+      hh.completeAuthorization(url, { expectedState });
     expect(
-      await failure(
-        hh.completeAuthorization(`${emulator.app.redirectUri}?code=${code}&state=forged`),
-      ),
-    ).toMatchObject({ code: 'state_mismatch' });
-    expect(
-      await failure(hh.completeAuthorization(`${emulator.app.redirectUri}?code=${code}`)),
-    ).toMatchObject({ code: 'state_missing' });
-    await hh.completeAuthorization(callback);
-    expect(await failure(hh.completeAuthorization(callback))).toMatchObject({
+      await failure(complete(`${emulator.app.redirectUri}?code=${code}&state=forged`)),
+    ).toMatchObject({
       code: 'state_mismatch',
     });
+    expect(await failure(complete(`${emulator.app.redirectUri}?code=${code}`))).toMatchObject({
+      code: 'state_missing',
+    });
+    // Login CSRF: a callback for another pending sign-in, opened in this browser, is refused and
+    // consumes nothing.
+    const planted = `${emulator.app.redirectUri}?code=${code}&state=${other.state}`;
+    expect(await failure(complete(planted))).toMatchObject({ code: 'state_mismatch' });
+    expect(await failure(hh.completeAuthorization(callback, undefined as never))).toMatchObject({
+      code: 'invalid_argument',
+    });
+    await complete(callback);
+    expect(await failure(complete(callback))).toMatchObject({ code: 'state_mismatch' });
     expect(emulator.controls.stats().token.authorization_code).toBe(1);
   });
 
@@ -128,6 +136,7 @@ describe('authorization', () => {
       await failure(
         hh.completeAuthorization(
           `${emulator.app.redirectUri}?error=access_denied&state=${denied.state}`,
+          { expectedState: denied.state },
         ),
       ),
     ).toMatchObject({
@@ -143,7 +152,9 @@ describe('authorization', () => {
     emulator.controls.advanceClock(11 * 60);
     expect(
       await failure(
-        hh.completeAuthorization(`${emulator.app.redirectUri}?code=${code}&state=${late.state}`),
+        hh.completeAuthorization(`${emulator.app.redirectUri}?code=${code}&state=${late.state}`, {
+          expectedState: late.state,
+        }),
       ),
     ).toMatchObject({ code: 'invalid_callback' });
     expect(emulator.controls.stats().token.authorization_code).toBe(0);
@@ -155,7 +166,9 @@ describe('authorization', () => {
     const before = await hh.getAccessToken(sessionId);
     const { state } = await hh.startAuthorization({ sessionId });
     const error = await failure(
-      hh.completeAuthorization(`${emulator.app.redirectUri}?code=no-such-code&state=${state}`),
+      hh.completeAuthorization(`${emulator.app.redirectUri}?code=no-such-code&state=${state}`, {
+        expectedState: state,
+      }),
     );
     expect(error.recovery).toBe('reauthorize');
     expect(await hh.getAccessToken(sessionId)).toBe(before);
@@ -333,7 +346,99 @@ describe('revoke', () => {
   });
 });
 
+describe('revoke when things go wrong', () => {
+  it('keeps the pair and says so when hh.ru could not be reached (503)', async () => {
+    const hh = clientFor(emulator, createMemoryStore());
+    const sessionId = await signIn(hh, emulator);
+    const token = await hh.getAccessToken(sessionId);
+    emulator.controls.addFault({
+      kind: 'status',
+      status: 503,
+      path: '/oauth/token',
+      method: 'DELETE',
+    });
+    expect(await failure(hh.revoke(sessionId))).toMatchObject({ recovery: 'retry_later' });
+    expect(await hh.session(sessionId)).toMatchObject({ status: 'authorized' });
+    expect(await hh.getAccessToken(sessionId)).toBe(token);
+    await hh.revoke(sessionId);
+    expect(await hh.session(sessionId)).toMatchObject({ status: 'signedOut' });
+  });
+
+  it('refreshes an expired pair first, so that the grant really dies at hh.ru', async () => {
+    const hh = clientFor(emulator, createMemoryStore());
+    const sessionId = await signIn(hh, emulator);
+    const oldRefresh = (await hh.session(sessionId))?.tokens?.refreshToken;
+    emulator.controls.advanceClock(FOURTEEN_DAYS_S + 1);
+    await hh.revoke(sessionId);
+    expect(await hh.session(sessionId)).toMatchObject({ status: 'signedOut' });
+    expect(refreshes(emulator)).toBe(1);
+    const { createHttpTransport } = await import('@hh-oauth/http');
+    const raw = createHttpTransport({
+      oauthBaseUrl: emulator.url,
+      apiBaseUrl: emulator.url,
+      userAgent: USER_AGENT,
+    });
+    expect(await failure(raw.refreshTokens({ refreshToken: oldRefresh! }))).toMatchObject({
+      code: 'refresh_token_reused',
+    });
+  });
+});
+
+describe('a refresh that never left, and one in flight', () => {
+  it('a refused connection does not spend the refresh token: the session goes on', async () => {
+    const store = createMemoryStore();
+    const { createServer } = await import('node:net');
+    const closedPort = await new Promise<number>((resolve) => {
+      const server = createServer();
+      server.listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as { port: number };
+        server.close(() => resolve(port));
+      });
+    });
+    const good = clientFor(emulator, store);
+    const sessionId = await signIn(good, emulator);
+    emulator.controls.advanceClock(FOURTEEN_DAYS_S + 1);
+    const unreachable = clientFor(emulator, store, {
+      oauthBaseUrl: `http://127.0.0.1:${closedPort}`,
+    });
+    expect(await failure(unreachable.getAccessToken(sessionId))).toMatchObject({
+      code: 'network_error',
+      sent: false,
+    });
+    expect(refreshes(emulator)).toBe(0);
+    await expect(good.me(sessionId)).resolves.toMatchObject({ is_applicant: true });
+    expect(refreshes(emulator)).toBe(1);
+  });
+
+  it('marks the refresh token spent in the store before sending it', async () => {
+    const store = createMemoryStore();
+    const hh = clientFor(emulator, store);
+    const sessionId = await signIn(hh, emulator);
+    const refreshToken = (await hh.session(sessionId))?.tokens?.refreshToken;
+    emulator.controls.advanceClock(FOURTEEN_DAYS_S + 1);
+    emulator.controls.addFault({ kind: 'latency', ms: 300, path: '/oauth/token' });
+    const pending = hh.getAccessToken(sessionId);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect((await hh.session(sessionId))?.usedRefreshTokens).toContain(refreshToken);
+    await pending;
+    expect(await hh.session(sessionId)).toMatchObject({ status: 'authorized' });
+  });
+});
+
 describe('the application token', () => {
+  it('is asked for again once the configuration is fixed (after the 5-minute rule)', async () => {
+    const store = createMemoryStore();
+    const wrong = clientFor(emulator, store, { clientSecret: 'WRONG' });
+    expect(await failure(wrong.getAppToken())).toMatchObject({ code: 'invalid_client' });
+    const fixed = clientFor(emulator, store);
+    expect(await failure(fixed.getAppToken())).toMatchObject({ code: 'invalid_client' });
+    expect(emulator.controls.stats().token.client_credentials).toBe(1);
+    emulator.controls.advanceClock(5 * 60 + 1);
+    const token = await fixed.getAppToken();
+    expect(token).toBe(emulator.controls.appToken(emulator.app.clientId));
+    expect(emulator.controls.stats().token.client_credentials).toBe(2);
+  });
+
   it('is requested once and shared by every client on the store', async () => {
     const store = createMemoryStore();
     const a = clientFor(emulator, store);

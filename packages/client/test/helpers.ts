@@ -44,7 +44,7 @@ export async function signIn(
   const callback = new URL(redirectUri ?? emulator.app.redirectUri);
   callback.searchParams.set('code', code);
   callback.searchParams.set('state', state);
-  return (await hh.completeAuthorization(callback.href)).sessionId;
+  return (await hh.completeAuthorization(callback.href, { expectedState: state })).sessionId;
 }
 
 export const refreshes = (emulator: Emulator) => emulator.controls.stats().token.refresh_token;
