@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs, builds and starts the demo: the hh.ru emulator on 127.0.0.1 (and, once apps/demo
-# exists, the demo web app against it). No configuration needed.
+# Installs, builds and starts the demo web app (apps/demo) with the hh.ru emulator in-process, both
+# on 127.0.0.1. No configuration needed; `pnpm demo -- --help` lists the options (ports, store,
+# live mode against the real hh.ru).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,4 +11,4 @@ if command -v pnpm >/dev/null 2>&1; then pnpm() { command pnpm "$@"; }; else pnp
 export TURBO_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1
 pnpm install --frozen-lockfile
 pnpm build
-exec node packages/emulator/dist/cli.js "$@"
+exec node apps/demo/dist/main.js "$@"
