@@ -475,7 +475,12 @@ export function createHhOAuth(options: HhOAuthOptions): HhOAuth {
           actor.stop();
           const next = toAppTokenRecord(snapshot);
           if (JSON.stringify(next) !== JSON.stringify(record)) {
-            await store.set(appKey, JSON.stringify(next), { expectedVersion: version });
+            if ((await writeUnderLock(appKey, next, version)) === undefined) {
+              // Another process stored a token meanwhile (our lock ran out): prefer theirs.
+              const theirs = (await loadApp()).record;
+              const result = theirs && accessTokenFor(theirs, clock.now());
+              if (result?.ok) return result.accessToken;
+            }
           }
           const result = accessTokenFor(next, now);
           if (result.ok) return result.accessToken;
@@ -595,12 +600,21 @@ export function createHhOAuth(options: HhOAuthOptions): HhOAuth {
       }
       // A re-authorized session replaces whatever pair it had: that pair is not lost, it is superseded.
       const key = sessionKey(pending.sessionId);
-      for (;;) {
+      for (let attempt = 0; ; attempt++) {
         const current = await store.get(key);
         const written = await store.set(key, JSON.stringify(outcome.record), {
           expectedVersion: current?.version ?? 0,
         });
         if (written !== undefined) break;
+        if (attempt >= 4) {
+          throw new HhOAuthError(
+            'timeout',
+            'the session kept changing while it was being stored; sign in again',
+            {
+              recovery: 'reauthorize',
+            },
+          );
+        }
       }
       return { sessionId: pending.sessionId };
     },
@@ -661,7 +675,9 @@ export function createHhOAuth(options: HhOAuthOptions): HhOAuth {
           // A transient failure (network, 5xx, timeout) leaves the token valid at hh.ru: keep the
           // pair so that signing out can be tried again, and say so.
           if (outcome.error?.recovery === 'retry_later') throw outcome.error;
-          await writeUnderLock(key, outcome.record, version);
+          if ((await writeUnderLock(key, outcome.record, version)) === undefined) {
+            throw new HhOAuthError('timeout', 'the session changed while signing out; try again');
+          }
           codec.forget(key);
         },
         async () => undefined,

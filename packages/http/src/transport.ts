@@ -104,15 +104,18 @@ function baseUrl(value: string, name: string): string {
   return url.href.replace(/\/+$/, '');
 }
 
+/** Waits between tries; the caller's abort ends the wait with a typed error. */
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
+    const aborted = () =>
+      new TransportError('network_error', 'the call was aborted', { recovery: 'none' });
+    if (signal?.aborted) return reject(aborted());
     const timer = setTimeout(resolve, ms);
     signal?.addEventListener(
       'abort',
       () => {
         clearTimeout(timer);
-        reject(signal.reason);
+        reject(aborted());
       },
       { once: true },
     );
