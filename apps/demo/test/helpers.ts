@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EmulatorStats } from '@hh-oauth/emulator';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { launchChromium } from '@hh-oauth/test-support';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { type Demo, startDemo } from '../src/server.js';
 
@@ -27,18 +28,7 @@ export function useDemo(): () => Harness {
     mkdirSync(SCREENSHOTS, { recursive: true });
     dir = await mkdtemp(join(tmpdir(), 'hh-oauth-demo-'));
     const demo = await startDemo({ storePath: join(dir, 'tokens.json') });
-    const browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    const browser = await launchChromium();
     harness = { demo, browser };
   });
   beforeEach(() => {

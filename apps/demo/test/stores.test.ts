@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { APPLICANT, type Emulator, startEmulator } from '@hh-oauth/emulator';
 import { type RedisTestServer, startRedisServer } from '@hh-oauth/storage/test-servers';
-import { type Browser, chromium } from 'playwright-core';
+import { launchChromium } from '@hh-oauth/test-support';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoOptions, startDemo } from '../src/server.js';
 import { SCREENSHOTS, signInFully } from './helpers.js';
@@ -19,18 +20,7 @@ beforeAll(async () => {
   await mkdir(SCREENSHOTS, { recursive: true });
   dir = await mkdtemp(join(tmpdir(), 'hh-oauth-demo-stores-'));
   redis = await startRedisServer();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

@@ -1,5 +1,6 @@
+import { launchChromium } from '@hh-oauth/test-support';
 // The authorize pages in a real browser (Debian's Chromium through playwright-core).
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APPLICANT, EMPLOYER } from '../src/index.js';
 import { token, useEmulator } from './helpers.js';
@@ -8,18 +9,7 @@ const emulator = useEmulator();
 let browser: Browser;
 
 beforeAll(async () => {
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

