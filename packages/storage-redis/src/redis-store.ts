@@ -145,7 +145,8 @@ export function createRedisStore(options: RedisStoreOptions): TokenStore {
         (reply) => {
           if (reply === null) return undefined;
           const sep = reply.indexOf(':');
-          if (sep <= 0) throw new StorageError(NAME, 'corrupt', 'an entry is not <version>:<value>');
+          if (sep <= 0)
+            throw new StorageError(NAME, 'corrupt', 'an entry is not <version>:<value>');
           return { value: reply.slice(sep + 1), version: Number(reply.slice(0, sep)) };
         },
         (error: unknown) => fail(error, 'reading an entry'),
