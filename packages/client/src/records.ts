@@ -5,7 +5,7 @@ import {
   HhOAuthError,
   type SessionRecord,
 } from '@hh-oauth/core';
-import type { StoredEntry, TokenStore } from '@hh-oauth/storage';
+import type { StoredEntry } from '@hh-oauth/storage';
 
 /** A pending authorization as stored under `pending:<state>`, consumed once by the callback. */
 export interface PendingRecord {
@@ -72,14 +72,4 @@ export class RecordCodec {
     this.#cache.set(key, { value: entry.value, record });
     return record;
   }
-}
-
-/** Writes `record` at `key` if the stored version is still `version` (0: must not exist). */
-export async function writeRecord(
-  store: TokenStore,
-  key: string,
-  record: unknown,
-  version: number,
-): Promise<number | undefined> {
-  return store.set(key, JSON.stringify(record), { expectedVersion: version });
 }

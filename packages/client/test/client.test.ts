@@ -1,6 +1,6 @@
-import { type HhOAuthError, isHhOAuthError } from '@hh-oauth/core';
 import { type Emulator, startEmulator } from '@hh-oauth/emulator';
 import { createMemoryStore } from '@hh-oauth/storage';
+import { rejectionOf } from '@hh-oauth/test-support';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHhOAuth } from '../src/index.js';
 import { clientFor, FOURTEEN_DAYS_S, refreshes, signIn, USER_AGENT } from './helpers.js';
@@ -11,16 +11,6 @@ beforeAll(async () => {
 });
 afterAll(() => emulator?.close());
 beforeEach(() => emulator.controls.reset());
-
-async function failure(promise: Promise<unknown>): Promise<HhOAuthError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(isHhOAuthError(error), String(error)).toBe(true);
-    return error as HhOAuthError;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('createHhOAuth: options', () => {
   it('refuses a missing client id, secret or store, a bad User-Agent and a hostile redirect_uri', () => {
@@ -110,22 +100,24 @@ describe('authorization', () => {
     const complete = (url: string, expectedState = state) =>
       hh.completeAuthorization(url, { expectedState });
     expect(
-      await failure(complete(`${emulator.app.redirectUri}?code=${code}&state=forged`)),
+      await rejectionOf(complete(`${emulator.app.redirectUri}?code=${code}&state=forged`)),
     ).toMatchObject({
       code: 'state_mismatch',
     });
-    expect(await failure(complete(`${emulator.app.redirectUri}?code=${code}`))).toMatchObject({
+    expect(await rejectionOf(complete(`${emulator.app.redirectUri}?code=${code}`))).toMatchObject({
       code: 'state_missing',
     });
     // Login CSRF: a callback for another pending sign-in, opened in this browser, is refused and
     // consumes nothing.
     const planted = `${emulator.app.redirectUri}?code=${code}&state=${other.state}`;
-    expect(await failure(complete(planted))).toMatchObject({ code: 'state_mismatch' });
-    expect(await failure(hh.completeAuthorization(callback, undefined as never))).toMatchObject({
-      code: 'invalid_argument',
-    });
+    expect(await rejectionOf(complete(planted))).toMatchObject({ code: 'state_mismatch' });
+    expect(await rejectionOf(hh.completeAuthorization(callback, undefined as never))).toMatchObject(
+      {
+        code: 'invalid_argument',
+      },
+    );
     await complete(callback);
-    expect(await failure(complete(callback))).toMatchObject({ code: 'state_mismatch' });
+    expect(await rejectionOf(complete(callback))).toMatchObject({ code: 'state_mismatch' });
     expect(emulator.controls.stats().token.authorization_code).toBe(1);
   });
 
@@ -133,7 +125,7 @@ describe('authorization', () => {
     const hh = clientFor(emulator, createMemoryStore());
     const denied = await hh.startAuthorization();
     expect(
-      await failure(
+      await rejectionOf(
         hh.completeAuthorization(
           `${emulator.app.redirectUri}?error=access_denied&state=${denied.state}`,
           { expectedState: denied.state },
@@ -151,7 +143,7 @@ describe('authorization', () => {
     });
     emulator.controls.advanceClock(11 * 60);
     expect(
-      await failure(
+      await rejectionOf(
         hh.completeAuthorization(`${emulator.app.redirectUri}?code=${code}&state=${late.state}`, {
           expectedState: late.state,
         }),
@@ -165,7 +157,7 @@ describe('authorization', () => {
     const sessionId = await signIn(hh, emulator);
     const before = await hh.getAccessToken(sessionId);
     const { state } = await hh.startAuthorization({ sessionId });
-    const error = await failure(
+    const error = await rejectionOf(
       hh.completeAuthorization(`${emulator.app.redirectUri}?code=no-such-code&state=${state}`, {
         expectedState: state,
       }),
@@ -193,7 +185,7 @@ describe('refresh', () => {
   it('never refreshes early: refresh() before expiry is refused without a request', async () => {
     const hh = clientFor(emulator, createMemoryStore());
     const sessionId = await signIn(hh, emulator);
-    const error = await failure(hh.refresh(sessionId));
+    const error = await rejectionOf(hh.refresh(sessionId));
     expect(error).toMatchObject({ code: 'token_not_expired', recovery: 'retry_later' });
     expect(error.retryAt).toBe((await hh.session(sessionId))?.tokens?.expiresAt);
     expect(refreshes(emulator)).toBe(0);
@@ -274,12 +266,12 @@ describe('faults: a session ends intact or explicitly needing re-authorization',
       const sessionId = await signIn(hh, emulator);
       emulator.controls.advanceClock(FOURTEEN_DAYS_S + 1);
       emulator.controls.addFault(fault);
-      const first = await failure(hh.getAccessToken(sessionId));
+      const first = await rejectionOf(hh.getAccessToken(sessionId));
       expect(first.recovery).toBe('retry_later');
       const stored = await hh.session(sessionId);
       expect(stored?.status).toBe('authorized');
       expect(stored?.tokens?.refreshToken).toBeTruthy();
-      const second = await failure(hh.getAccessToken(sessionId));
+      const second = await rejectionOf(hh.getAccessToken(sessionId));
       expect(second.recovery).toBe('reauthorize');
       expect(refreshes(emulator)).toBe(1);
       expect((await hh.session(sessionId))?.status).toBe('stale');
@@ -301,11 +293,13 @@ describe('faults: a session ends intact or explicitly needing re-authorization',
     const sessionId = await signIn(hh, emulator);
     emulator.controls.advanceClock(FOURTEEN_DAYS_S + 1);
     emulator.controls.addFault({ kind: 'latency', ms: 800, path: '/oauth/token' });
-    expect(await failure(hh.getAccessToken(sessionId))).toMatchObject({
+    expect(await rejectionOf(hh.getAccessToken(sessionId))).toMatchObject({
       code: 'timeout',
       recovery: 'retry_later',
     });
-    expect(await failure(hh.getAccessToken(sessionId))).toMatchObject({ recovery: 'reauthorize' });
+    expect(await rejectionOf(hh.getAccessToken(sessionId))).toMatchObject({
+      recovery: 'reauthorize',
+    });
     expect(refreshes(emulator)).toBe(1);
   });
 
@@ -314,13 +308,13 @@ describe('faults: a session ends intact or explicitly needing re-authorization',
     const sessionId = await signIn(hh, emulator);
     emulator.controls.advanceClock(FOURTEEN_DAYS_S + 1);
     emulator.controls.revokeTokens('applicant@example.com');
-    const error = await failure(hh.getAccessToken(sessionId));
+    const error = await rejectionOf(hh.getAccessToken(sessionId));
     expect(error).toMatchObject({ recovery: 'reauthorize' });
     expect(await hh.session(sessionId)).toMatchObject({
       status: 'failed',
       error: { code: error.code },
     });
-    expect(await failure(hh.getAccessToken(sessionId))).toMatchObject({
+    expect(await rejectionOf(hh.getAccessToken(sessionId))).toMatchObject({
       code: error.code,
       recovery: 'reauthorize',
     });
@@ -335,7 +329,7 @@ describe('revoke', () => {
     const token = await hh.getAccessToken(sessionId);
     await hh.revoke(sessionId);
     expect(await hh.session(sessionId)).toMatchObject({ status: 'signedOut' });
-    expect(await failure(hh.getAccessToken(sessionId))).toMatchObject({
+    expect(await rejectionOf(hh.getAccessToken(sessionId))).toMatchObject({
       code: 'not_authorized',
       recovery: 'reauthorize',
     });
@@ -357,7 +351,7 @@ describe('revoke when things go wrong', () => {
       path: '/oauth/token',
       method: 'DELETE',
     });
-    expect(await failure(hh.revoke(sessionId))).toMatchObject({ recovery: 'retry_later' });
+    expect(await rejectionOf(hh.revoke(sessionId))).toMatchObject({ recovery: 'retry_later' });
     expect(await hh.session(sessionId)).toMatchObject({ status: 'authorized' });
     expect(await hh.getAccessToken(sessionId)).toBe(token);
     await hh.revoke(sessionId);
@@ -378,7 +372,7 @@ describe('revoke when things go wrong', () => {
       apiBaseUrl: emulator.url,
       userAgent: USER_AGENT,
     });
-    expect(await failure(raw.refreshTokens({ refreshToken: oldRefresh! }))).toMatchObject({
+    expect(await rejectionOf(raw.refreshTokens({ refreshToken: oldRefresh! }))).toMatchObject({
       code: 'refresh_token_reused',
     });
   });
@@ -401,7 +395,7 @@ describe('a refresh that never left, and one in flight', () => {
     const unreachable = clientFor(emulator, store, {
       oauthBaseUrl: `http://127.0.0.1:${closedPort}`,
     });
-    expect(await failure(unreachable.getAccessToken(sessionId))).toMatchObject({
+    expect(await rejectionOf(unreachable.getAccessToken(sessionId))).toMatchObject({
       code: 'network_error',
       sent: false,
     });
@@ -429,9 +423,9 @@ describe('the application token', () => {
   it('is asked for again once the configuration is fixed (after the 5-minute rule)', async () => {
     const store = createMemoryStore();
     const wrong = clientFor(emulator, store, { clientSecret: 'WRONG' });
-    expect(await failure(wrong.getAppToken())).toMatchObject({ code: 'invalid_client' });
+    expect(await rejectionOf(wrong.getAppToken())).toMatchObject({ code: 'invalid_client' });
     const fixed = clientFor(emulator, store);
-    expect(await failure(fixed.getAppToken())).toMatchObject({ code: 'invalid_client' });
+    expect(await rejectionOf(fixed.getAppToken())).toMatchObject({ code: 'invalid_client' });
     expect(emulator.controls.stats().token.client_credentials).toBe(1);
     emulator.controls.advanceClock(5 * 60 + 1);
     const token = await fixed.getAppToken();
@@ -458,7 +452,7 @@ describe('the application token', () => {
     emulator.controls.advanceClock(6 * 60);
     const other = clientFor(emulator, createMemoryStore());
     await other.getAppToken();
-    const error = await failure(hh.appFetch('/me'));
+    const error = await rejectionOf(hh.appFetch('/me'));
     expect(error.code).toBe('app_token_too_early');
     expect(error.retryAt).toBeGreaterThan(emulator.controls.now());
     emulator.controls.advanceClock(6 * 60);

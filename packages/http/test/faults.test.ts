@@ -1,7 +1,8 @@
 import { createServer } from 'node:net';
 import { inspect } from 'node:util';
-import { type HhOAuthError, isHhOAuthError } from '@hh-oauth/core';
+import type { HhOAuthError } from '@hh-oauth/core';
 import { type Emulator, startEmulator } from '@hh-oauth/emulator';
+import { rejectionOf } from '@hh-oauth/test-support';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   createHttpTransport,
@@ -32,16 +33,6 @@ function make(extra: Partial<HttpTransportOptions> = {}): HttpTransport {
   });
 }
 
-async function failure(promise: Promise<unknown>): Promise<HhOAuthError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(isHhOAuthError(error), String(error)).toBe(true);
-    return error as HhOAuthError;
-  }
-  throw new Error('expected a rejection');
-}
-
 const code = () =>
   emulator.controls.issueCode({ clientId: emulator.app.clientId, login: 'applicant@example.com' });
 const stats = () => emulator.controls.stats().token;
@@ -56,7 +47,7 @@ describe('token requests are never retried once they may have reached hh.ru', ()
   ] as const)('%s → %s, one request', async (_name, fault, expected) => {
     const transport = make();
     emulator.controls.addFault({ ...fault, path: '/oauth/token', times: 5 });
-    const error = await failure(transport.exchangeCode({ code: code() }));
+    const error = await rejectionOf(transport.exchangeCode({ code: code() }));
     expect(error).toMatchObject({ code: expected, recovery: 'retry_later' });
     expect(stats().authorization_code).toBe(1);
   });
@@ -67,10 +58,10 @@ describe('token requests are never retried once they may have reached hh.ru', ()
     emulator.controls.advanceClock(1_209_601);
     emulator.controls.addFault({ kind: 'consume_then_fail', path: '/oauth/token' });
     expect(
-      await failure(transport.refreshTokens({ refreshToken: pair.refreshToken! })),
+      await rejectionOf(transport.refreshTokens({ refreshToken: pair.refreshToken! })),
     ).toMatchObject({ code: 'server_error' });
     expect(
-      await failure(transport.refreshTokens({ refreshToken: pair.refreshToken! })),
+      await rejectionOf(transport.refreshTokens({ refreshToken: pair.refreshToken! })),
     ).toMatchObject({ code: 'refresh_token_reused' });
     expect(stats().refresh_token).toBe(2);
   });
@@ -93,7 +84,7 @@ describe('token requests are never retried once they may have reached hh.ru', ()
       fetch: counting,
       retry: { tokenConnectLimit: 2, baseDelayMs: 1 },
     });
-    expect(await failure(transport.requestAppToken())).toMatchObject({ code: 'network_error' });
+    expect(await rejectionOf(transport.requestAppToken())).toMatchObject({ code: 'network_error' });
     expect(calls).toBe(3);
   });
 });
@@ -105,7 +96,7 @@ describe('API calls', () => {
     emulator.controls.addFault({ kind: 'status', status: 502, path: '/me', times: 2 });
     await expect(transport.api(accessToken, '/me')).resolves.toMatchObject({ is_applicant: true });
     emulator.controls.addFault({ kind: 'status', status: 503, path: '/me', times: 3 });
-    expect(await failure(transport.api(accessToken, '/me'))).toMatchObject({
+    expect(await rejectionOf(transport.api(accessToken, '/me'))).toMatchObject({
       code: 'server_error',
       status: 503,
     });
@@ -132,7 +123,7 @@ describe('API calls', () => {
       await expect(transport.api('t', '/me')).resolves.toEqual({ ok: true });
       expect(requests).toBe(2);
       const before = Date.now();
-      const error = await failure(transport.api('t', '/me'));
+      const error = await rejectionOf(transport.api('t', '/me'));
       expect(requests).toBe(3); // Retry-After: 30 s is past maxDelayMs: no retry
       expect(error).toMatchObject({ status: 429, recovery: 'retry_later' });
       expect(error.retryAt).toBeGreaterThanOrEqual(before + 29_000);
@@ -146,7 +137,7 @@ describe('API calls', () => {
     const { accessToken } = await transport.exchangeCode({ code: code() });
     emulator.controls.addFault({ kind: 'status', status: 503, path: '/me', times: 1 });
     expect(
-      await failure(transport.api(accessToken, '/me', { method: 'POST', json: {} })),
+      await rejectionOf(transport.api(accessToken, '/me', { method: 'POST', json: {} })),
     ).toMatchObject({ code: 'server_error' });
     await expect(transport.api(accessToken, '/me')).resolves.toMatchObject({ is_applicant: true });
   });
@@ -155,13 +146,13 @@ describe('API calls', () => {
     const transport = make({ retry: { limit: 0 } });
     const { accessToken } = await transport.exchangeCode({ code: code() });
     emulator.controls.addFault({ kind: 'latency', ms: 1500, path: '/me' });
-    expect(await failure(transport.api(accessToken, '/me'))).toMatchObject({ code: 'timeout' });
+    expect(await rejectionOf(transport.api(accessToken, '/me'))).toMatchObject({ code: 'timeout' });
   });
 
   it('refuses an answer larger than the cap', async () => {
     const transport = make({ maxResponseBytes: 64 });
     const { accessToken } = await transport.exchangeCode({ code: code() });
-    expect(await failure(transport.api(accessToken, '/me'))).toMatchObject({
+    expect(await rejectionOf(transport.api(accessToken, '/me'))).toMatchObject({
       code: 'response_too_large',
     });
   });
@@ -176,22 +167,22 @@ describe('no secret in any error', () => {
     const usedCode = code();
     secrets.push(usedCode);
     await transport.exchangeCode({ code: usedCode });
-    errors.push(await failure(transport.exchangeCode({ code: usedCode })));
-    errors.push(await failure(transport.refreshTokens({ refreshToken: pair.refreshToken! })));
-    errors.push(await failure(make({ clientSecret: `${SECRET}x` }).requestAppToken()));
+    errors.push(await rejectionOf(transport.exchangeCode({ code: usedCode })));
+    errors.push(await rejectionOf(transport.refreshTokens({ refreshToken: pair.refreshToken! })));
+    errors.push(await rejectionOf(make({ clientSecret: `${SECRET}x` }).requestAppToken()));
     for (const fault of [
       { kind: 'drop' },
       { kind: 'latency', ms: 1500 },
       { kind: 'status', status: 500 },
     ] as const) {
       emulator.controls.addFault({ ...fault, path: '/oauth/token' });
-      errors.push(await failure(transport.exchangeCode({ code: code() })));
+      errors.push(await rejectionOf(transport.exchangeCode({ code: code() })));
       emulator.controls.addFault({ ...fault, path: '/me', times: 3 });
-      errors.push(await failure(transport.api(pair.accessToken, '/me')));
+      errors.push(await rejectionOf(transport.api(pair.accessToken, '/me')));
       emulator.controls.clearFaults();
     }
-    errors.push(await failure(transport.api('garbage', '/me')));
-    errors.push(await failure(transport.invalidateToken({ accessToken: 'garbage' })));
+    errors.push(await rejectionOf(transport.api('garbage', '/me')));
+    errors.push(await rejectionOf(transport.invalidateToken({ accessToken: 'garbage' })));
     expect(new Set(errors.map((e) => e.code)).size).toBeGreaterThanOrEqual(6);
     for (const error of errors) {
       const shown = [
@@ -224,10 +215,10 @@ describe('the size cap counts decoded bytes', () => {
     try {
       expect(bomb.length).toBeLessThan(64 * 1024);
       const transport = make({ apiBaseUrl: url, oauthBaseUrl: url, maxResponseBytes: 1024 * 1024 });
-      expect(await failure(transport.api('t', '/me'))).toMatchObject({
+      expect(await rejectionOf(transport.api('t', '/me'))).toMatchObject({
         code: 'response_too_large',
       });
-      expect(await failure(transport.requestAppToken())).toMatchObject({
+      expect(await rejectionOf(transport.requestAppToken())).toMatchObject({
         code: 'response_too_large',
       });
     } finally {

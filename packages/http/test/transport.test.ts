@@ -1,5 +1,5 @@
-import { type HhOAuthError, isHhOAuthError } from '@hh-oauth/core';
 import { type Emulator, startEmulator } from '@hh-oauth/emulator';
+import { rejectionOf } from '@hh-oauth/test-support';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHttpTransport, type HttpTransport } from '../src/index.js';
 
@@ -24,16 +24,6 @@ async function codeFor(login = 'applicant@example.com', redirectUri?: string): P
       ? { clientId: emulator.app.clientId, login }
       : { clientId: emulator.app.clientId, login, redirectUri };
   return (await control('codes', body)).code;
-}
-
-async function failure(promise: Promise<unknown>): Promise<HhOAuthError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(isHhOAuthError(error)).toBe(true);
-    return error as HhOAuthError;
-  }
-  throw new Error('expected a rejection');
 }
 
 function make(extra: Partial<Parameters<typeof createHttpTransport>[0]> = {}): HttpTransport {
@@ -83,13 +73,13 @@ describe('token grants against the emulator', () => {
     expect(pair.refreshToken).toBeTruthy();
     expect(pair.expiresAt! - pair.obtainedAt).toBe(1_209_600_000);
 
-    const early = await failure(transport.refreshTokens({ refreshToken: pair.refreshToken! }));
+    const early = await rejectionOf(transport.refreshTokens({ refreshToken: pair.refreshToken! }));
     expect(early).toMatchObject({ code: 'token_not_expired', recovery: 'retry_later' });
 
     await control('clock', { advanceSeconds: 1_209_601 });
     const next = await transport.refreshTokens({ refreshToken: pair.refreshToken! });
     expect(next.accessToken).not.toBe(pair.accessToken);
-    const reused = await failure(transport.refreshTokens({ refreshToken: pair.refreshToken! }));
+    const reused = await rejectionOf(transport.refreshTokens({ refreshToken: pair.refreshToken! }));
     expect(reused).toMatchObject({ code: 'refresh_token_reused', recovery: 'reload' });
   });
 
@@ -97,7 +87,7 @@ describe('token grants against the emulator', () => {
     const redirectUri = `${emulator.app.redirectUri}/sub?lang=RU`;
     const withUri = await codeFor(undefined, redirectUri);
     expect(
-      await failure(
+      await rejectionOf(
         transport.exchangeCode({ code: withUri, redirectUri: emulator.app.redirectUri }),
       ),
     ).toMatchObject({
@@ -108,19 +98,21 @@ describe('token grants against the emulator', () => {
       tokenType: 'bearer',
     });
     const without = await codeFor();
-    expect(await failure(transport.exchangeCode({ code: without, redirectUri }))).toMatchObject({
-      code: 'bad_redirect_uri',
-    });
+    expect(await rejectionOf(transport.exchangeCode({ code: without, redirectUri }))).toMatchObject(
+      {
+        code: 'bad_redirect_uri',
+      },
+    );
   });
 
   it('reports a used code, and a wrong secret, with typed errors', async () => {
     const code = await codeFor();
     await transport.exchangeCode({ code });
-    expect(await failure(transport.exchangeCode({ code }))).toMatchObject({
+    expect(await rejectionOf(transport.exchangeCode({ code }))).toMatchObject({
       code: 'code_already_used',
     });
     const wrong = make({ clientSecret: 'WRONG-SECRET-VALUE' });
-    const error = await failure(wrong.exchangeCode({ code: await codeFor() }));
+    const error = await rejectionOf(wrong.exchangeCode({ code: await codeFor() }));
     expect(['invalid_client', 'account_not_found']).toContain(error.code);
   });
 
@@ -128,7 +120,7 @@ describe('token grants against the emulator', () => {
     const app = await transport.requestAppToken();
     expect(app.refreshToken).toBeUndefined();
     expect(app.expiresAt).toBeUndefined();
-    expect(await failure(transport.requestAppToken())).toMatchObject({
+    expect(await rejectionOf(transport.requestAppToken())).toMatchObject({
       code: 'app_token_too_early',
       status: 403,
     });
@@ -142,7 +134,7 @@ describe('token grants against the emulator', () => {
       apiBaseUrl: emulator.url,
       userAgent: USER_AGENT,
     });
-    expect(await failure(bare.requestAppToken())).toMatchObject({ code: 'invalid_argument' });
+    expect(await rejectionOf(bare.requestAppToken())).toMatchObject({ code: 'invalid_argument' });
   });
 });
 
@@ -175,7 +167,7 @@ describe('API calls', () => {
     await expect(
       transport.api(pair.accessToken, '/me', { managerAccountId: id }),
     ).resolves.toBeTruthy();
-    const error = await failure(
+    const error = await rejectionOf(
       transport.api(pair.accessToken, '/me', { managerAccountId: 'no-such-account' }),
     );
     expect(error).toMatchObject({ status: 403 });
@@ -183,12 +175,12 @@ describe('API calls', () => {
 
   it('reports token_expired after the clock passes expiry, and bad_authorization for garbage', async () => {
     const pair = await transport.exchangeCode({ code: await codeFor() });
-    expect(await failure(transport.api('not-a-token', '/me'))).toMatchObject({
+    expect(await rejectionOf(transport.api('not-a-token', '/me'))).toMatchObject({
       code: 'bad_authorization',
       recovery: 'reauthorize',
     });
     await control('clock', { advanceSeconds: 1_209_601 });
-    expect(await failure(transport.api(pair.accessToken, '/me'))).toMatchObject({
+    expect(await rejectionOf(transport.api(pair.accessToken, '/me'))).toMatchObject({
       code: 'token_expired',
       recovery: 'refresh',
     });
@@ -197,12 +189,14 @@ describe('API calls', () => {
   it('invalidates a token: 204, then the token and its refresh token are dead', async () => {
     const pair = await transport.exchangeCode({ code: await codeFor() });
     await transport.invalidateToken({ accessToken: pair.accessToken });
-    expect(await failure(transport.api(pair.accessToken, '/me'))).toMatchObject({ status: 403 });
+    expect(await rejectionOf(transport.api(pair.accessToken, '/me'))).toMatchObject({
+      status: 403,
+    });
     expect(
-      await failure(transport.invalidateToken({ accessToken: pair.accessToken })),
+      await rejectionOf(transport.invalidateToken({ accessToken: pair.accessToken })),
     ).toMatchObject({ status: 403 });
     await control('clock', { advanceSeconds: 1_209_601 });
-    const dead = await failure(transport.refreshTokens({ refreshToken: pair.refreshToken! }));
+    const dead = await rejectionOf(transport.refreshTokens({ refreshToken: pair.refreshToken! }));
     expect(dead.recovery).toBe('reauthorize');
   });
 });

@@ -26,3 +26,5 @@ export async function launchChromium(): Promise<Browser> {
   }
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS] });
 }
+
+export { rejectionOf } from './errors.js';

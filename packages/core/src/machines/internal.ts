@@ -36,14 +36,6 @@ export function recorded(error: HhOAuthError): RecordedError {
   return { code: error.code, message: error.message };
 }
 
-/** Compares two strings in time that depends on their lengths only (RFC 6749 §10.12 state check). */
-export function constantTimeEqual(a: string, b: string): boolean {
-  let diff = a.length ^ b.length;
-  const length = Math.max(a.length, b.length);
-  for (let i = 0; i < length; i++) diff |= (a.charCodeAt(i) | 0) ^ (b.charCodeAt(i) | 0);
-  return diff === 0;
-}
-
 export function isTime(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value);
 }

@@ -1,14 +1,8 @@
 import { assign, fromPromise, setup } from 'xstate';
+import { timingSafeEqual } from '../authorize.js';
 import { ERROR_CODES, type ErrorCode, type HhOAuthError } from '../errors.js';
 import type { TokenSet } from '../types.js';
-import {
-  constantTimeEqual,
-  errorKind,
-  isTime,
-  notProvided,
-  recorded,
-  toHhOAuthError,
-} from './internal.js';
+import { errorKind, isTime, notProvided, recorded, toHhOAuthError } from './internal.js';
 import type {
   ExchangeCodeInput,
   InvalidateTokenInput,
@@ -203,7 +197,7 @@ export const sessionMachine = setup({
       event.type === 'auth.callback' &&
       (typeof event.state !== 'string' ||
         context.pending === undefined ||
-        !constantTimeEqual(event.state, context.pending.state)),
+        !timingSafeEqual(event.state, context.pending.state)),
     callbackExpired: ({ context, event }) =>
       event.type === 'auth.callback' &&
       (!isTime(event.now) ||

@@ -1,6 +1,6 @@
 import type { FC } from 'hono/jsx';
 import type { App, AppAudience, AppRole } from '../model.js';
-import { Hidden, Layout } from './layout.js';
+import { Hidden, Layout, SignInFields } from './layout.js';
 
 /** The seed's labels (dev.hh.ru, English). */
 export const ROLE_LABELS: Readonly<Record<AppRole, string>> = {
@@ -33,17 +33,7 @@ export const AdminSignInPage: FC<{ csrf: string; error?: string | undefined }> =
     <Alert message={error} />
     <form method="post" action="/admin/login">
       <Hidden fields={{ csrf }} />
-      <label for="login">Login</label>
-      <input id="login" name="login" type="text" autocomplete="username" required />
-      <label for="password">Password</label>
-      <input
-        id="password"
-        name="password"
-        type="password"
-        autocomplete="current-password"
-        required
-      />
-      <button type="submit">Sign in</button>
+      <SignInFields />
     </form>
   </Layout>
 );

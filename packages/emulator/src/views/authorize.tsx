@@ -1,5 +1,5 @@
 import type { FC } from 'hono/jsx';
-import { Hidden, Layout } from './layout.js';
+import { Hidden, Layout, SignInFields } from './layout.js';
 
 /** The authorize parameters exactly as received; absent ones stay undefined (presence matters). */
 export type AuthorizeParams = Readonly<Record<string, string | undefined>>;
@@ -26,17 +26,7 @@ export const LoginPage: FC<FormProps & { appName: string; error?: string | undef
     ) : null}
     <form method="post" action="/oauth/authorize/login">
       <Hidden fields={{ ...params, csrf }} />
-      <label for="login">Login</label>
-      <input id="login" name="login" type="text" autocomplete="username" required />
-      <label for="password">Password</label>
-      <input
-        id="password"
-        name="password"
-        type="password"
-        autocomplete="current-password"
-        required
-      />
-      <button type="submit">Sign in</button>
+      <SignInFields />
     </form>
   </Layout>
 );

@@ -48,3 +48,14 @@ export const Hidden: FC<{ fields: Readonly<Record<string, string | undefined>> }
     )}
   </>
 );
+
+/** The sign-in fields ("Login", "Password", "Sign in"), the same on the authorize page and the console. */
+export const SignInFields: FC = () => (
+  <>
+    <label for="login">Login</label>
+    <input id="login" name="login" type="text" autocomplete="username" required />
+    <label for="password">Password</label>
+    <input id="password" name="password" type="password" autocomplete="current-password" required />
+    <button type="submit">Sign in</button>
+  </>
+);
