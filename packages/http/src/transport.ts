@@ -121,14 +121,10 @@ const sleep = (ms: number, signal?: AbortSignal) =>
     );
   });
 
-function withTimeout(timeoutMs: number, signal: AbortSignal | undefined): AbortSignal {
-  const timeout = AbortSignal.timeout(timeoutMs);
-  return signal ? AbortSignal.any([signal, timeout]) : timeout;
-}
-
 /**
- * A deadline for one API call: an AbortController and a plain timer, cleared when the call ends.
- * Cheaper than `AbortSignal.timeout` on the hot path (no weak timer to finalize per call).
+ * A deadline for one request, body included: an AbortController and a plain timer, cleared when
+ * the request ends. Cheaper than `AbortSignal.timeout` (no weak timer to finalize per call),
+ * which matters on the API's hot path.
  */
 function deadline(timeoutMs: number, signal: AbortSignal | undefined) {
   const controller = new AbortController();
@@ -153,7 +149,7 @@ export function retryAfterMs(header: string | null, now: number): number | undef
 /**
  * Creates the HTTP transport.
  *
- * - Token grants go through ky (timeouts, hooks, error normalization) with ky's retries off:
+ * - Token grants go through ky (request building, hooks, error normalization) with ky's retries off:
  *   a single-use code or refresh token must never be sent twice.
  * - API calls, the hot path, go straight to `fetch` with a prepared header object: ky clones a
  *   Request per call to prepare retries, which costs more than the call on loopback.
@@ -188,7 +184,8 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
 
   const client: KyInstance = ky.create({
     fetch: fetchImpl,
-    timeout: timeoutMs,
+    // One deadline per request, body included, comes from `deadline()`; ky's own would be a second.
+    timeout: false,
     retry: 0,
     throwHttpErrors: false,
     headers: { [userAgentHeader]: userAgent, Accept: 'application/json' },
@@ -203,22 +200,29 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
     call?: CallOptions,
   ): Promise<TokenSet> {
     for (let attempt = 0; ; attempt++) {
-      const signal = withTimeout(timeoutMs, call?.signal);
+      const limit = deadline(timeoutMs, call?.signal);
       let response: Response;
-      try {
-        response = await client.post(tokenUrl, { body: new URLSearchParams(form), signal });
-      } catch (error) {
-        if (attempt < retry.tokenConnectLimit && failedBeforeSending(error)) {
-          await sleep(backoff(attempt), call?.signal);
-          continue;
-        }
-        throw toTransportError(error, what);
-      }
       let text: string;
       try {
-        text = await readCapped(response, MAX_RESPONSE_CHARS);
-      } catch (error) {
-        throw toTransportError(error, what);
+        try {
+          response = await client.post(tokenUrl, {
+            body: new URLSearchParams(form),
+            signal: limit.signal,
+          });
+        } catch (error) {
+          if (attempt < retry.tokenConnectLimit && failedBeforeSending(error)) {
+            await sleep(backoff(attempt), call?.signal);
+            continue;
+          }
+          throw toTransportError(error, what);
+        }
+        try {
+          text = await readCapped(response, MAX_RESPONSE_CHARS);
+        } catch (error) {
+          throw toTransportError(error, what);
+        }
+      } finally {
+        limit.done();
       }
       return parseTokenResponse(response.status, text, { now: clock.now() });
     }
@@ -260,23 +264,26 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
     },
 
     async invalidateToken({ accessToken }, call) {
-      let response: Response;
+      const limit = deadline(timeoutMs, call?.signal);
       try {
-        response = await client.delete(`${apiBase}/oauth/token`, {
-          headers: { Authorization: `Bearer ${accessToken}` },
-          signal: withTimeout(timeoutMs, call?.signal),
-        });
-      } catch (error) {
-        throw toTransportError(error, 'DELETE /oauth/token');
+        let response: Response;
+        try {
+          response = await client.delete(`${apiBase}/oauth/token`, {
+            headers: { Authorization: `Bearer ${accessToken}` },
+            signal: limit.signal,
+          });
+        } catch (error) {
+          throw toTransportError(error, 'DELETE /oauth/token');
+        }
+        if (response.status === 204 || response.status === 200) {
+          await response.body?.cancel();
+          return;
+        }
+        const text = await readCapped(response, MAX_RESPONSE_CHARS).catch(() => '');
+        throw parseApiError(response.status, text);
+      } finally {
+        limit.done();
       }
-      if (response.status === 204 || response.status === 200) {
-        await response.body?.cancel();
-        return;
-      }
-      throw parseApiError(
-        response.status,
-        await readCapped(response, MAX_RESPONSE_CHARS).catch(() => ''),
-      );
     },
 
     async api<T>(accessToken: string, path: string, init: ApiRequestInit = {}): Promise<T> {
