@@ -3,7 +3,14 @@ import { createMemoryStore } from '@hh-oauth/storage';
 import { rejectionOf } from '@hh-oauth/test-support';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHhOAuth } from '../src/index.js';
-import { clientFor, FOURTEEN_DAYS_S, refreshes, signIn, USER_AGENT } from './helpers.js';
+import {
+  clientFor,
+  FOURTEEN_DAYS_S,
+  refreshes,
+  signIn,
+  transportFor,
+  USER_AGENT,
+} from './helpers.js';
 
 let emulator: Emulator;
 beforeAll(async () => {
@@ -236,15 +243,7 @@ describe('refresh', () => {
 
 describe('clocks', () => {
   it('stamps every pair with the client’s clock, whatever clock the transport runs on', async () => {
-    const { createHttpTransport } = await import('@hh-oauth/http');
-    const transport = createHttpTransport({
-      oauthBaseUrl: emulator.url,
-      apiBaseUrl: emulator.url,
-      userAgent: USER_AGENT,
-      clientId: emulator.app.clientId,
-      clientSecret: emulator.app.clientSecret,
-      clock: { now: () => 0 },
-    });
+    const transport = transportFor(emulator, { clock: { now: () => 0 } });
     const hh = clientFor(emulator, createMemoryStore(), { transport });
     const sessionId = await signIn(hh, emulator);
     const tokens = (await hh.session(sessionId))?.tokens;
@@ -279,13 +278,7 @@ describe('faults: a session ends intact or explicitly needing re-authorization',
   }
 
   it('a timeout during refresh is not retried (hh.ru may still consume the token)', async () => {
-    const { createHttpTransport } = await import('@hh-oauth/http');
-    const transport = createHttpTransport({
-      oauthBaseUrl: emulator.url,
-      apiBaseUrl: emulator.url,
-      userAgent: USER_AGENT,
-      clientId: emulator.app.clientId,
-      clientSecret: emulator.app.clientSecret,
+    const transport = transportFor(emulator, {
       timeoutMs: 300,
       clock: { now: () => emulator.controls.now() },
     });
@@ -366,12 +359,7 @@ describe('revoke when things go wrong', () => {
     await hh.revoke(sessionId);
     expect(await hh.session(sessionId)).toMatchObject({ status: 'signedOut' });
     expect(refreshes(emulator)).toBe(1);
-    const { createHttpTransport } = await import('@hh-oauth/http');
-    const raw = createHttpTransport({
-      oauthBaseUrl: emulator.url,
-      apiBaseUrl: emulator.url,
-      userAgent: USER_AGENT,
-    });
+    const raw = transportFor(emulator);
     expect(await rejectionOf(raw.refreshTokens({ refreshToken: oldRefresh! }))).toMatchObject({
       code: 'refresh_token_reused',
     });

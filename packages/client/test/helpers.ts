@@ -1,4 +1,5 @@
 import type { Emulator } from '@hh-oauth/emulator';
+import { createHttpTransport, type HttpTransport, type HttpTransportOptions } from '@hh-oauth/http';
 import type { TokenStore } from '@hh-oauth/storage';
 import type { HhOAuth, HhOAuthOptions } from '../src/index.js';
 import { createHhOAuth } from '../src/index.js';
@@ -48,3 +49,18 @@ export async function signIn(
 }
 
 export const refreshes = (emulator: Emulator) => emulator.controls.stats().token.refresh_token;
+
+/** A transport on the emulator with the seeded app's credentials, for tests that inject one. */
+export function transportFor(
+  emulator: Emulator,
+  extra: Partial<HttpTransportOptions> = {},
+): HttpTransport {
+  return createHttpTransport({
+    oauthBaseUrl: emulator.url,
+    apiBaseUrl: emulator.url,
+    userAgent: USER_AGENT,
+    clientId: emulator.app.clientId,
+    clientSecret: emulator.app.clientSecret,
+    ...extra,
+  });
+}

@@ -129,6 +129,22 @@ export function authorizeRoutes(state: EmulatorState): Hono {
       403,
     );
 
+  /**
+   * What every form post of the authorize flow starts with: the posted session (CSRF-checked) and
+   * the authorize parameters carried in hidden fields, checked again. A Response ends the request.
+   */
+  const postedAuthorizeForm = async (c: Context) => {
+    const form = await readForm(c);
+    const session = postedSession(c, state, form);
+    if (!session) return expired(c);
+    const p = pickParams((n) => form[n]);
+    const checked = checkAuthorizeRequest(state, p);
+    if (!checked.ok) {
+      return page(c, <ErrorPage title={checked.title} message={checked.message} />, 400);
+    }
+    return { form, session, p, checked };
+  };
+
   routes.get('/oauth/authorize', (c) => {
     const session = ensureSession(c, state);
     return next(
@@ -140,13 +156,9 @@ export function authorizeRoutes(state: EmulatorState): Hono {
   });
 
   routes.post('/oauth/authorize/login', async (c) => {
-    const form = await readForm(c);
-    const session = postedSession(c, state, form);
-    if (!session) return expired(c);
-    const p = pickParams((n) => form[n]);
-    const checked = checkAuthorizeRequest(state, p);
-    if (!checked.ok)
-      return page(c, <ErrorPage title={checked.title} message={checked.message} />, 400);
+    const posted = await postedAuthorizeForm(c);
+    if (!('session' in posted)) return posted;
+    const { form, session, p, checked } = posted;
     const user = state.checkCredentials(form['login'] ?? '', form['password'] ?? '');
     const refusal = !user
       ? 'Wrong login or password.'
@@ -163,13 +175,9 @@ export function authorizeRoutes(state: EmulatorState): Hono {
   });
 
   routes.post('/oauth/authorize/consent', async (c) => {
-    const form = await readForm(c);
-    const session = postedSession(c, state, form);
-    if (!session) return expired(c);
-    const p = pickParams((n) => form[n]);
-    const checked = checkAuthorizeRequest(state, p);
-    if (!checked.ok)
-      return page(c, <ErrorPage title={checked.title} message={checked.message} />, 400);
+    const posted = await postedAuthorizeForm(c);
+    if (!('session' in posted)) return posted;
+    const { form, session, p, checked } = posted;
     const user = session.userId === undefined ? undefined : state.users.get(session.userId);
     if (!user) return next(c, session, p, false);
     if (form['decision'] !== 'allow') {
