@@ -13,6 +13,9 @@ export default defineConfig({
       'packages/*/test/**/*.test.ts',
       'apps/*/test/**/*.test.ts',
     ],
+    // One fast-check seed per run, printed and replayable with HH_OAUTH_SEED.
+    globalSetup: ['packages/test-support/src/seed.ts'],
+    setupFiles: ['packages/test-support/src/setup-seed.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     reporters: ['default'],

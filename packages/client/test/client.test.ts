@@ -1,6 +1,6 @@
 import { type Emulator, startEmulator } from '@hh-oauth/emulator';
 import { createMemoryStore } from '@hh-oauth/storage';
-import { rejectionOf } from '@hh-oauth/test-support';
+import { createGate, rejectionOf } from '@hh-oauth/test-support';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHhOAuth } from '../src/index.js';
 import {
@@ -398,11 +398,26 @@ describe('a refresh that never left, and one in flight', () => {
     const sessionId = await signIn(hh, emulator);
     const refreshToken = (await hh.session(sessionId))?.tokens?.refreshToken;
     emulator.controls.advanceClock(FOURTEEN_DAYS_S + 1);
-    emulator.controls.addFault({ kind: 'latency', ms: 300, path: '/oauth/token' });
-    const pending = hh.getAccessToken(sessionId);
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    // A gate in front of the real transport: the test looks at the store at the moment the refresh
+    // is about to leave, then lets it go.
+    const raw = transportFor(emulator);
+    const gate = createGate();
+    const gated = clientFor(emulator, store, {
+      transport: {
+        ...raw,
+        async refreshTokens(input, call) {
+          await gate.wait();
+          return raw.refreshTokens(input, call);
+        },
+      },
+    });
+    const pending = gated.getAccessToken(sessionId);
+    await gate.reached;
     expect((await hh.session(sessionId))?.usedRefreshTokens).toContain(refreshToken);
+    expect(refreshes(emulator)).toBe(0);
+    gate.open();
     await pending;
+    expect(refreshes(emulator)).toBe(1);
     expect(await hh.session(sessionId)).toMatchObject({ status: 'authorized' });
   });
 });

@@ -28,3 +28,4 @@ export async function launchChromium(): Promise<Browser> {
 }
 
 export { rejectionOf } from './errors.js';
+export { createGate, type Gate } from './gate.js';
