@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 PNPM_VERSION=10.34.9
 if command -v pnpm >/dev/null 2>&1; then pnpm() { command pnpm "$@"; }; else pnpm() { npx -y "pnpm@${PNPM_VERSION}" "$@"; }; fi
 
-export TURBO_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1
 pnpm install --frozen-lockfile
-pnpm build
+# Only the demo and the packages it imports, in one TypeScript build (tsc -b follows the references).
+pnpm exec tsc -b apps/demo/tsconfig.build.json
 exec node apps/demo/dist/main.js "$@"

@@ -24,7 +24,6 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-export TURBO_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1
 pnpm install --frozen-lockfile
 pnpm build
 pnpm lint
@@ -32,11 +31,14 @@ pnpm typecheck
 pnpm pack:check
 
 mkdir -p .tmp
+# One fast-check seed for the whole run, printed at the end: set HH_OAUTH_SEED to replay a run.
+export HH_OAUTH_SEED="${HH_OAUTH_SEED:-$(node -e 'console.log((Math.random() * 0x7fffffff) | 0)')}"
 status=0
 pnpm exec vitest run --reporter=default --reporter=json --outputFile.json=.tmp/vitest.json || status=$?
-# One plain closing line, whatever the reporter printed above.
+# One plain closing line, whatever the reporter printed above, with the run's fast-check seed.
 node -e '
   const r = require("./.tmp/vitest.json");
   console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);
 ' || true
+echo "fast-check seed: ${HH_OAUTH_SEED} (replay: HH_OAUTH_SEED=${HH_OAUTH_SEED} pnpm test:all)"
 exit "$status"
