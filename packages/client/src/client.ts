@@ -110,7 +110,11 @@ export interface HhOAuth {
   appFetch<T = unknown>(path: string, init?: ApiRequestInit): Promise<T>;
   /** The stored application token record, for display. */
   appToken(): Promise<AppTokenRecord | undefined>;
-  /** Observes the machines' states as this process drives them. Returns the unsubscribe function. */
+  /**
+   * Observes the machines' states as this process drives them, reported once the state they lead
+   * to is stored (or the attempt failed), so a listener may read the store. Returns the
+   * unsubscribe function.
+   */
   onTransition(listener: (transition: Transition) => void): () => void;
 }
 
@@ -206,12 +210,22 @@ export function createHhOAuth(options: HhOAuthOptions): HhOAuth {
     });
   }
 
-  function observe(actor: AnyActorRef, sessionId: string) {
+  /**
+   * Collects the states `actor` moves through into `into`; {@link report} hands them to the
+   * listeners once the state they end in is stored, so a listener that reads the store on a
+   * transition sees what the transition says.
+   */
+  function observe(actor: AnyActorRef, sessionId: string, into: Transition[]) {
     if (listeners.size === 0) return;
     actor.subscribe((snapshot: { value: unknown }) => {
-      const transition = { sessionId, state: String(snapshot.value), at: clock.now() };
-      for (const listener of listeners) listener(transition);
+      into.push({ sessionId, state: String(snapshot.value), at: clock.now() });
     });
+  }
+
+  function report(transitions: Transition[]) {
+    for (const transition of transitions.splice(0)) {
+      for (const listener of listeners) listener(transition);
+    }
   }
 
   /** Runs the session machine from `record` through `events`; the settled snapshot and error. */
@@ -219,13 +233,14 @@ export function createHhOAuth(options: HhOAuthOptions): HhOAuth {
     sessionId: string,
     record: SessionRecord | undefined,
     events: SessionEvent[],
+    transitions: Transition[],
     beforeRefresh?: (refreshToken: string) => Promise<void>,
   ) {
     const failures: { last?: HhOAuthError } = {};
     const actor = createActor(sessionActors(failures, beforeRefresh), {
       input: record ? { record, authorizationTtlMs: ttlMs } : { authorizationTtlMs: ttlMs },
     });
-    observe(actor, sessionId);
+    observe(actor, sessionId, transitions);
     actor.start();
     for (const event of events) {
       actor.send(event);
@@ -299,63 +314,74 @@ export function createHhOAuth(options: HhOAuthOptions): HhOAuth {
         async () => {
           const loaded = await loadSession(sessionId);
           const { record } = loaded;
-          let { version } = loaded;
-          const now = clock.now();
-          const ready = fresh(record, now);
-          if (ready !== undefined) return ready; // another process refreshed while we waited
-          if (record === undefined || record.status !== 'authorized')
-            throw unavailable(record, record?.status ?? 'missing');
-          // The refresh token is marked spent in the store before it is sent: if this process dies
-          // with the request in flight, the others reload instead of sending it a second time.
-          const markSpent = async (refreshToken: string) => {
-            const used = [...(record.usedRefreshTokens ?? []), refreshToken];
-            const marked = { ...record, usedRefreshTokens: used.slice(-MAX_USED_REFRESH_TOKENS) };
-            const written = await writeUnderLock(key, marked, version);
-            if (written === undefined) {
-              throw new HhOAuthError(
-                'timeout',
-                'the session changed before the refresh; try again',
-                {
-                  sent: false,
-                },
-              );
+          const transitions: Transition[] = [];
+          try {
+            let { version } = loaded;
+            const now = clock.now();
+            const ready = fresh(record, now);
+            if (ready !== undefined) return ready; // another process refreshed while we waited
+            if (record === undefined || record.status !== 'authorized')
+              throw unavailable(record, record?.status ?? 'missing');
+            // The refresh token is marked spent in the store before it is sent: if this process dies
+            // with the request in flight, the others reload instead of sending it a second time.
+            const markSpent = async (refreshToken: string) => {
+              const used = [...(record.usedRefreshTokens ?? []), refreshToken];
+              const marked = { ...record, usedRefreshTokens: used.slice(-MAX_USED_REFRESH_TOKENS) };
+              const written = await writeUnderLock(key, marked, version);
+              if (written === undefined) {
+                throw new HhOAuthError(
+                  'timeout',
+                  'the session changed before the refresh; try again',
+                  {
+                    sent: false,
+                  },
+                );
+              }
+              version = written;
+            };
+            const outcome = await drive(
+              sessionId,
+              record,
+              [{ type: trigger, now }],
+              transitions,
+              markSpent,
+            );
+            const next = outcome.record;
+            if (JSON.stringify(next) !== JSON.stringify(record)) {
+              // Written before anyone sees the new pair; under the lock the version cannot move
+              // unless the lock's TTL ran out, in which case the newer pair wins and we reload.
+              const written = await writeUnderLock(key, next, version);
+              if (written === undefined) {
+                const reloaded = await loadSession(sessionId);
+                const theirs = reloaded.record && accessTokenFor(reloaded.record, clock.now());
+                if (theirs?.ok) return theirs.accessToken;
+                throw new HhOAuthError(
+                  'timeout',
+                  'another process changed the session while refreshing; try again',
+                );
+              }
             }
-            version = written;
-          };
-          const outcome = await drive(sessionId, record, [{ type: trigger, now }], markSpent);
-          const next = outcome.record;
-          if (JSON.stringify(next) !== JSON.stringify(record)) {
-            // Written before anyone sees the new pair; under the lock the version cannot move
-            // unless the lock's TTL ran out, in which case the newer pair wins and we reload.
-            const written = await writeUnderLock(key, next, version);
-            if (written === undefined) {
+            const result = accessTokenFor(next, now);
+            if (result.ok) return result.accessToken;
+            if (
+              next.status === 'authorized' &&
+              next.tokens &&
+              next.retryAt !== undefined &&
+              next.retryAt > now
+            ) {
+              // hh.ru said `token not expired`: the access token is still good by its clock.
+              return next.tokens.accessToken;
+            }
+            if (next.status === 'stale') {
+              // `already refreshed`: the winner's pair is in the store, or the session is lost.
               const reloaded = await loadSession(sessionId);
               const theirs = reloaded.record && accessTokenFor(reloaded.record, clock.now());
               if (theirs?.ok) return theirs.accessToken;
-              throw new HhOAuthError(
-                'timeout',
-                'another process changed the session while refreshing; try again',
-              );
             }
+            throw outcome.error ?? unavailable(next, next.status);
+          } finally {
+            report(transitions);
           }
-          const result = accessTokenFor(next, now);
-          if (result.ok) return result.accessToken;
-          if (
-            next.status === 'authorized' &&
-            next.tokens &&
-            next.retryAt !== undefined &&
-            next.retryAt > now
-          ) {
-            // hh.ru said `token not expired`: the access token is still good by its clock.
-            return next.tokens.accessToken;
-          }
-          if (next.status === 'stale') {
-            // `already refreshed`: the winner's pair is in the store, or the session is lost.
-            const reloaded = await loadSession(sessionId);
-            const theirs = reloaded.record && accessTokenFor(reloaded.record, clock.now());
-            if (theirs?.ok) return theirs.accessToken;
-          }
-          throw outcome.error ?? unavailable(next, next.status);
         },
         async () => {
           const { record } = await loadSession(sessionId);
@@ -368,6 +394,43 @@ export function createHhOAuth(options: HhOAuthOptions): HhOAuth {
         },
       ),
     );
+  }
+
+  /** Exchanges the callback's code and stores the session it authorizes. */
+  async function storeAuthorized(
+    pending: PendingRecord,
+    start: SessionEvent,
+    callback: { state: string; code: string },
+    transitions: Transition[],
+  ): Promise<{ sessionId: string }> {
+    const outcome = await drive(
+      pending.sessionId,
+      undefined,
+      [start, { type: 'auth.callback', now: clock.now(), ...callback }],
+      transitions,
+    );
+    if (outcome.record.status !== 'authorized') {
+      throw outcome.error ?? unavailable(outcome.record, outcome.record.status);
+    }
+    // A re-authorized session replaces whatever pair it had: that pair is not lost, it is superseded.
+    const key = sessionKey(pending.sessionId);
+    for (let attempt = 0; ; attempt++) {
+      const current = await store.get(key);
+      const written = await store.set(key, JSON.stringify(outcome.record), {
+        expectedVersion: current?.version ?? 0,
+      });
+      if (written !== undefined) break;
+      if (attempt >= 4) {
+        throw new HhOAuthError(
+          'timeout',
+          'the session kept changing while it was being stored; sign in again',
+          {
+            recovery: 'reauthorize',
+          },
+        );
+      }
+    }
+    return { sessionId: pending.sessionId };
   }
 
   /** What a stored session yields: its access token, a refresh, or why there is none. */
@@ -460,7 +523,8 @@ export function createHhOAuth(options: HhOAuthOptions): HhOAuth {
             },
           });
           const actor = createActor(machine, { input: record ? { record } : {} });
-          observe(actor, 'app');
+          const transitions: Transition[] = [];
+          observe(actor, 'app', transitions);
           actor.start();
           // A failed record (bad client id or secret) is retried once the caller asks again: the
           // configuration may have been fixed. The 5-minute rule still applies.
@@ -474,13 +538,17 @@ export function createHhOAuth(options: HhOAuthOptions): HhOAuth {
           const snapshot = actor.getSnapshot();
           actor.stop();
           const next = toAppTokenRecord(snapshot);
-          if (JSON.stringify(next) !== JSON.stringify(record)) {
-            if ((await writeUnderLock(appKey, next, version)) === undefined) {
-              // Another process stored a token meanwhile (our lock ran out): prefer theirs.
-              const theirs = (await loadApp()).record;
-              const result = theirs && accessTokenFor(theirs, clock.now());
-              if (result?.ok) return result.accessToken;
+          try {
+            if (JSON.stringify(next) !== JSON.stringify(record)) {
+              if ((await writeUnderLock(appKey, next, version)) === undefined) {
+                // Another process stored a token meanwhile (our lock ran out): prefer theirs.
+                const theirs = (await loadApp()).record;
+                const result = theirs && accessTokenFor(theirs, clock.now());
+                if (result?.ok) return result.accessToken;
+              }
             }
+          } finally {
+            report(transitions);
           }
           const result = accessTokenFor(next, now);
           if (result.ok) return result.accessToken;
@@ -591,32 +659,12 @@ export function createHhOAuth(options: HhOAuthOptions): HhOAuth {
               state: pending.state,
               redirectUri: pending.redirectUri,
             };
-      const outcome = await drive(pending.sessionId, undefined, [
-        start,
-        { type: 'auth.callback', now: clock.now(), state, code },
-      ]);
-      if (outcome.record.status !== 'authorized') {
-        throw outcome.error ?? unavailable(outcome.record, outcome.record.status);
+      const transitions: Transition[] = [];
+      try {
+        return await storeAuthorized(pending, start, { state, code }, transitions);
+      } finally {
+        report(transitions);
       }
-      // A re-authorized session replaces whatever pair it had: that pair is not lost, it is superseded.
-      const key = sessionKey(pending.sessionId);
-      for (let attempt = 0; ; attempt++) {
-        const current = await store.get(key);
-        const written = await store.set(key, JSON.stringify(outcome.record), {
-          expectedVersion: current?.version ?? 0,
-        });
-        if (written !== undefined) break;
-        if (attempt >= 4) {
-          throw new HhOAuthError(
-            'timeout',
-            'the session kept changing while it was being stored; sign in again',
-            {
-              recovery: 'reauthorize',
-            },
-          );
-        }
-      }
-      return { sessionId: pending.sessionId };
     },
 
     getAccessToken,
@@ -669,16 +717,24 @@ export function createHhOAuth(options: HhOAuthOptions): HhOAuth {
         async () => {
           const { record, version } = await loadSession(sessionId);
           if (record === undefined) return;
-          const outcome = await drive(sessionId, record, [
-            { type: 'session.revoke', now: clock.now() },
-          ]);
-          // A transient failure (network, 5xx, timeout) leaves the token valid at hh.ru: keep the
-          // pair so that signing out can be tried again, and say so.
-          if (outcome.error?.recovery === 'retry_later') throw outcome.error;
-          if ((await writeUnderLock(key, outcome.record, version)) === undefined) {
-            throw new HhOAuthError('timeout', 'the session changed while signing out; try again');
+          const transitions: Transition[] = [];
+          try {
+            const outcome = await drive(
+              sessionId,
+              record,
+              [{ type: 'session.revoke', now: clock.now() }],
+              transitions,
+            );
+            // A transient failure (network, 5xx, timeout) leaves the token valid at hh.ru: keep the
+            // pair so that signing out can be tried again, and say so.
+            if (outcome.error?.recovery === 'retry_later') throw outcome.error;
+            if ((await writeUnderLock(key, outcome.record, version)) === undefined) {
+              throw new HhOAuthError('timeout', 'the session changed while signing out; try again');
+            }
+            codec.forget(key);
+          } finally {
+            report(transitions);
           }
-          codec.forget(key);
         },
         async () => undefined,
       );
