@@ -1,11 +1,17 @@
 import { assign, fromPromise, setup } from 'xstate';
 import { ERROR_CODES, type ErrorCode, type HhOAuthError } from '../errors.js';
 import type { TokenSet } from '../types.js';
+import { APP_TOKEN_COOLDOWN_MS } from './constants.js';
 import { errorKind, isTime, notProvided, recorded, toHhOAuthError } from './internal.js';
-import type { AppTokenRecord, RecordedError, StableAppTokenStatus } from './types.js';
+import { toAppTokenRecord } from './record.js';
+import type {
+  AppTokenRecord,
+  RecordedError,
+  SaveAppTokenInput,
+  StableAppTokenStatus,
+} from './types.js';
 
-/** hh.ru issues a new application token at most once per 5 minutes (PROTOCOL.md §3). */
-export const APP_TOKEN_COOLDOWN_MS = 5 * 60 * 1000;
+export { APP_TOKEN_COOLDOWN_MS } from './constants.js';
 
 /** The codes after which an application token is asked for again. */
 const INVALIDATING: ReadonlySet<ErrorCode> = new Set(['bad_authorization', 'token_revoked']);
@@ -40,6 +46,12 @@ export interface AppTokenContext {
   readonly retryAt: number | undefined;
   readonly error: RecordedError | undefined;
   readonly restoreTo: StableAppTokenStatus;
+  /** `lastRequestAt` before `marking` replaced it: restored if the mark cannot be stored. */
+  readonly previousRequestAt: number | undefined;
+  /** The stable state `storing` leads to. */
+  readonly settleTo: StableAppTokenStatus | undefined;
+  /** The last `saveRecord` of an outcome failed: it lives only in the actor (and the caller). */
+  readonly unsaved: boolean;
 }
 
 const errorOf = (event: unknown): HhOAuthError =>
@@ -78,6 +90,8 @@ export const appTokenMachine = setup({
     requestAppToken: fromPromise<TokenSet, RequestAppTokenInput>(async () => {
       throw notProvided('appTokenMachine', 'requestAppToken');
     }),
+    // Without a store there is nothing to persist: the default saves nothing and succeeds.
+    saveRecord: fromPromise<void, SaveAppTokenInput>(async () => {}),
   },
   guards: {
     restoresTo: ({ context }, params: { status: StableAppTokenStatus }) =>
@@ -99,17 +113,28 @@ export const appTokenMachine = setup({
       ERROR_CODES[event.code] === 'fix_configuration' &&
       event.code !== 'user_auth_expected',
     tooEarly: ({ event }) => errorKind(errorOf(event)) === 'too_early',
+    settlesTo: ({ context }, params: { status: StableAppTokenStatus }) =>
+      context.settleTo === params.status,
     transientError: ({ event }) => {
       const kind = errorKind(errorOf(event));
       return kind === 'transient' || kind === 'not_sent';
     },
   },
   actions: {
-    startRequest: assign(({ event }) => ({
+    startRequest: assign(({ context, event }) => ({
       token: undefined,
+      previousRequestAt: context.lastRequestAt,
       lastRequestAt: event.now,
       retryAt: undefined,
     })),
+    /** The "requested at T" mark could not be stored: nothing was sent. */
+    unmark: assign(({ context, event }) => ({
+      lastRequestAt: context.previousRequestAt,
+      previousRequestAt: undefined,
+      error: recorded(errorOf(event)),
+    })),
+    markSaved: assign({ unsaved: false, settleTo: undefined }),
+    markUnsaved: assign({ unsaved: true, settleTo: undefined }),
     coolDown: assign(({ context }) => ({ token: undefined, retryAt: cooldownEnd(context) })),
     failInvalid: assign(({ event }) => ({
       token: undefined,
@@ -132,6 +157,9 @@ export const appTokenMachine = setup({
     retryAt: input?.record?.retryAt,
     error: input?.record?.error,
     restoreTo: input?.record?.status ?? 'none',
+    previousRequestAt: undefined,
+    settleTo: undefined,
+    unsaved: false,
   }),
   initial: 'restore',
   states: {
@@ -147,9 +175,25 @@ export const appTokenMachine = setup({
     none: {
       on: {
         'app.request': [
-          { guard: 'cooledDown', target: 'requesting', actions: 'startRequest' },
+          { guard: 'cooledDown', target: 'marking', actions: 'startRequest' },
           { target: 'coolingDown', actions: 'coolDown' },
         ],
+      },
+    },
+    /**
+     * "Requested at T" is stored before the request leaves, so that no process asks again within
+     * the cool-down, whatever happens to the lock; a failed mark sends nothing.
+     */
+    marking: {
+      invoke: {
+        id: 'saveRecord',
+        src: 'saveRecord',
+        input: ({ context }): SaveAppTokenInput => ({
+          record: toAppTokenRecord({ value: 'marking', context }),
+          purpose: 'mark',
+        }),
+        onDone: 'requesting',
+        onError: { target: 'none', actions: 'unmark' },
       },
     },
     requesting: {
@@ -158,41 +202,63 @@ export const appTokenMachine = setup({
         src: 'requestAppToken',
         input: ({ context }): RequestAppTokenInput => ({ requestedAt: context.lastRequestAt ?? 0 }),
         onDone: {
-          target: 'active',
+          target: 'storing',
           actions: assign(({ event }) => ({
             token: event.output,
             error: undefined,
             retryAt: undefined,
+            settleTo: 'active' as const,
           })),
         },
         onError: [
           {
             guard: 'tooEarly',
-            target: 'coolingDown',
+            target: 'storing',
             actions: assign(({ context, event }) => {
               const error = errorOf(event);
               return {
                 error: recorded(error),
                 retryAt: Math.max(error.retryAt ?? 0, cooldownEnd(context)),
+                settleTo: 'coolingDown' as const,
               };
             }),
           },
           {
             guard: 'transientError',
-            target: 'none',
-            actions: assign(({ event }) => ({ error: recorded(errorOf(event)) })),
+            target: 'storing',
+            actions: assign(({ event }) => ({
+              error: recorded(errorOf(event)),
+              settleTo: 'none' as const,
+            })),
           },
           {
-            target: 'failed',
-            actions: assign(({ event }) => ({ token: undefined, error: recorded(errorOf(event)) })),
+            target: 'storing',
+            actions: assign(({ event }) => ({
+              token: undefined,
+              error: recorded(errorOf(event)),
+              settleTo: 'failed' as const,
+            })),
           },
         ],
+      },
+    },
+    /** The outcome is saved, then entered; a failed save enters it too, kept in the actor. */
+    storing: {
+      invoke: {
+        id: 'saveRecord',
+        src: 'saveRecord',
+        input: ({ context }): SaveAppTokenInput => ({
+          record: toAppTokenRecord({ value: 'storing', context }),
+          purpose: 'settle',
+        }),
+        onDone: settledTargets('markSaved'),
+        onError: settledTargets('markUnsaved'),
       },
     },
     active: {
       on: {
         'app.invalid': [
-          { guard: 'tokenInvalidatedAndCooledDown', target: 'requesting', actions: 'startRequest' },
+          { guard: 'tokenInvalidatedAndCooledDown', target: 'marking', actions: 'startRequest' },
           { guard: 'tokenInvalidated', target: 'coolingDown', actions: 'coolDown' },
           { guard: 'configurationBroken', target: 'failed', actions: 'failInvalid' },
         ],
@@ -200,7 +266,7 @@ export const appTokenMachine = setup({
     },
     coolingDown: {
       on: {
-        'app.request': { guard: 'retryDue', target: 'requesting', actions: 'startRequest' },
+        'app.request': { guard: 'retryDue', target: 'marking', actions: 'startRequest' },
       },
     },
     failed: {
@@ -208,5 +274,14 @@ export const appTokenMachine = setup({
     },
   },
 });
+
+/** `storing`'s exits: to the state `settleTo` names. */
+function settledTargets(action: 'markSaved' | 'markUnsaved') {
+  return (['active', 'coolingDown', 'none', 'failed'] as const).map((status) => ({
+    guard: { type: 'settlesTo' as const, params: { status } },
+    target: status,
+    actions: action,
+  }));
+}
 
 export type AppTokenMachine = typeof appTokenMachine;

@@ -10,6 +10,7 @@ export type {
   RequestAppTokenInput,
 } from './app-token.js';
 export { APP_TOKEN_COOLDOWN_MS, appTokenMachine } from './app-token.js';
+export { isSettled } from './constants.js';
 export { machineToMermaid } from './diagram.js';
 export type {
   AccessTokenResult,
@@ -40,6 +41,8 @@ export type {
   PendingAuthorization,
   RecordedError,
   RefreshTokensInput,
+  SaveAppTokenInput,
+  SaveSessionInput,
   SessionRecord,
   SessionStatus,
   StableAppTokenStatus,

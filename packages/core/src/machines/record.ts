@@ -1,8 +1,9 @@
 import { ConfigurationError, ERROR_CODES, type ErrorCode, isHhOAuthError } from '../errors.js';
 import type { TokenSet } from '../types.js';
-import { APP_TOKEN_COOLDOWN_MS, type AppTokenContext, type AppTokenInput } from './app-token.js';
+import type { AppTokenContext, AppTokenInput } from './app-token.js';
+import { APP_TOKEN_COOLDOWN_MS, MAX_USED_REFRESH_TOKENS } from './constants.js';
 import { isTime } from './internal.js';
-import { MAX_USED_REFRESH_TOKENS, type SessionContext, type SessionInput } from './session.js';
+import type { SessionContext, SessionInput } from './session.js';
 import type {
   AppTokenRecord,
   PendingAuthorization,
@@ -56,7 +57,10 @@ const REASONS: Readonly<Record<string, AccessTokenResult>> = {
   exchanging: unavailable('not_authorized'),
   restore: unavailable('not_authorized'),
   none: unavailable('not_authorized'),
+  spending: unavailable('refreshing'),
   refreshing: unavailable('refreshing'),
+  storing: unavailable('refreshing'),
+  marking: unavailable('refreshing'),
   requesting: unavailable('refreshing'),
   revoking: unavailable('signed_out'),
   signedOut: unavailable('signed_out'),
@@ -131,7 +135,8 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 /**
  * The stored form of a session snapshot: a small versioned plain-JSON {@link SessionRecord}.
  * In-flight states are stored as if their request was lost: `exchanging` → `idle` (the callback
- * was consumed), `refreshing` → `authorized` with the refresh token spent, `revoking` → `signedOut`.
+ * was consumed), `spending` and `refreshing` → `authorized` with the refresh token spent,
+ * `revoking` → `signedOut`; `storing` as the state it is about to enter.
  */
 export function toRecord(snapshot: SessionSnapshotLike): SessionRecord {
   const { context } = snapshot;
@@ -140,8 +145,15 @@ export function toRecord(snapshot: SessionSnapshotLike): SessionRecord {
     case 'exchanging':
       status = context.revokeRequested ? 'signedOut' : 'idle';
       break;
+    case 'spending':
+      // What `saveRecord` stores before the refresh leaves: the pair, its refresh token spent.
+      status = 'authorized';
+      break;
     case 'refreshing':
       status = context.revokeRequested ? 'signedOut' : 'authorized';
+      break;
+    case 'storing':
+      status = context.settleTo ?? context.restoreTo;
       break;
     case 'revoking':
       status = 'signedOut';
@@ -174,8 +186,12 @@ export function toAppTokenRecord(snapshot: AppTokenSnapshotLike): AppTokenRecord
   const { context } = snapshot;
   let status: StableAppTokenStatus;
   switch (snapshot.value) {
+    case 'marking':
     case 'requesting':
       status = 'coolingDown';
+      break;
+    case 'storing':
+      status = context.settleTo ?? context.restoreTo;
       break;
     case 'restore':
       status = context.restoreTo;
@@ -188,7 +204,9 @@ export function toAppTokenRecord(snapshot: AppTokenSnapshotLike): AppTokenRecord
   if (context.lastRequestAt !== undefined) record.lastRequestAt = context.lastRequestAt;
   if (status === 'coolingDown') {
     record.retryAt =
-      snapshot.value === 'requesting' || context.retryAt === undefined
+      snapshot.value === 'marking' ||
+      snapshot.value === 'requesting' ||
+      context.retryAt === undefined
         ? (context.lastRequestAt ?? 0) + APP_TOKEN_COOLDOWN_MS
         : context.retryAt;
   }

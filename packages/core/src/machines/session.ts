@@ -2,13 +2,16 @@ import { assign, fromPromise, setup } from 'xstate';
 import { timingSafeEqual } from '../authorize.js';
 import { ERROR_CODES, type ErrorCode, type HhOAuthError } from '../errors.js';
 import type { TokenSet } from '../types.js';
+import { MAX_USED_REFRESH_TOKENS } from './constants.js';
 import { errorKind, isTime, notProvided, recorded, toHhOAuthError } from './internal.js';
+import { toRecord } from './record.js';
 import type {
   ExchangeCodeInput,
   InvalidateTokenInput,
   PendingAuthorization,
   RecordedError,
   RefreshTokensInput,
+  SaveSessionInput,
   SessionRecord,
   StableSessionStatus,
 } from './types.js';
@@ -17,8 +20,7 @@ import type {
 export const DEFAULT_AUTHORIZATION_TTL_MS = 10 * 60 * 1000;
 /** After `token not expired` with an access token we already think expired: retry this much later. */
 export const DEFAULT_RETRY_DELAY_MS = 30 * 1000;
-/** How many used refresh tokens a session remembers (newest kept). */
-export const MAX_USED_REFRESH_TOKENS = 16;
+export { MAX_USED_REFRESH_TOKENS } from './constants.js';
 
 /**
  * The events of {@link sessionMachine}. Every event carries `now` (ms since the epoch by the
@@ -75,8 +77,15 @@ export interface SessionContext {
   readonly code: string | undefined;
   /** `now` of the event that started the request in flight. */
   readonly startedAt: number | undefined;
-  /** `session.revoke` arrived while a request was in flight. */
+  /** `session.revoke` arrived while a request was in flight (or needs a refresh first). */
   readonly revokeRequested: boolean;
+  /** The stable state `storing` leads to once `saveRecord` is done. */
+  readonly settleTo: StableSessionStatus | undefined;
+  /**
+   * The last `saveRecord` failed: this state lives only in the actor (and in the caller's memory,
+   * which keeps a received pair and writes it again); the store holds an older record.
+   */
+  readonly unsaved: boolean;
   readonly restoreTo: StableSessionStatus;
   readonly authorizationTtlMs: number;
   readonly retryDelayMs: number;
@@ -106,6 +115,8 @@ function initialContext(input: SessionInput | undefined): SessionContext {
     code: undefined,
     startedAt: undefined,
     revokeRequested: false,
+    settleTo: undefined,
+    unsaved: false,
     restoreTo: record?.status ?? 'idle',
     authorizationTtlMs: positive(input?.authorizationTtlMs, DEFAULT_AUTHORIZATION_TTL_MS),
     retryDelayMs: positive(input?.retryDelayMs, DEFAULT_RETRY_DELAY_MS),
@@ -124,6 +135,9 @@ const isExpiredAt = (context: SessionContext, now: number) => {
 
 /** The fields cleared whenever a session leaves a request or an authorization behind. */
 const SETTLED = { code: undefined, startedAt: undefined, revokeRequested: false } as const;
+
+/** Through `storing` to `status`: the record that state describes is saved first. */
+const settle = (status: StableSessionStatus) => ({ settleTo: status });
 
 const fatal = (error: RecordedError) => ({
   ...SETTLED,
@@ -183,6 +197,8 @@ export const sessionMachine = setup({
     invalidateToken: fromPromise<void, InvalidateTokenInput>(async () => {
       throw notProvided('sessionMachine', 'invalidateToken');
     }),
+    // Without a store there is nothing to persist: the default saves nothing and succeeds.
+    saveRecord: fromPromise<void, SaveSessionInput>(async () => {}),
   },
   guards: {
     restoresTo: ({ context }, params: { status: StableSessionStatus }) =>
@@ -224,6 +240,15 @@ export const sessionMachine = setup({
       Object.hasOwn(ERROR_CODES, event.code) &&
       event.code !== 'token_expired',
     revokeRequested: ({ context }) => context.revokeRequested,
+    settlesTo: ({ context }, params: { status: StableSessionStatus }) =>
+      context.settleTo === params.status,
+    revokeAfterStoring: ({ context }) =>
+      context.revokeRequested && context.settleTo === 'authorized',
+    /** hh.ru answered the invalidation with a failure, or it never left: the token lives on. */
+    revokeNotDone: ({ event }) => {
+      const error = errorOf(event);
+      return error.code === 'server_error' || errorKind(error) === 'not_sent';
+    },
     transientError: ({ event }) => isTransient(event),
     tokenNotExpired: ({ event }) => kindOf(event) === 'not_expired',
     requestNotSent: ({ event }) => kindOf(event) === 'not_sent',
@@ -310,10 +335,22 @@ export const sessionMachine = setup({
       retryAt: undefined,
       error: undefined,
     }),
-    startRevoke: assign(({ event }) => ({
-      startedAt: 'now' in event ? event.now : undefined,
+    startRevoke: assign(({ context, event }) => ({
+      startedAt: 'now' in event ? event.now : context.startedAt,
       revokeRequested: false,
     })),
+    /** The spent marker could not be stored: nothing was sent, so nothing is spent. */
+    unspend: assign(({ context, event }) => {
+      const token = refreshTokenOf(context);
+      return {
+        ...SETTLED,
+        usedRefreshTokens: context.usedRefreshTokens.filter((t) => t !== token),
+        error: recorded(errorOf(event)),
+      };
+    }),
+    markSaved: assign({ unsaved: false, settleTo: undefined }),
+    /** The outcome could not be stored: keep it in the actor; the caller holds it and retries. */
+    markUnsaved: assign({ unsaved: true, settleTo: undefined }),
   },
 }).createMachine({
   id: 'session',
@@ -340,7 +377,10 @@ export const sessionMachine = setup({
           { guard: 'validStart', target: 'authorizing', actions: 'startAuthorization' },
           { actions: 'rejectStart' },
         ],
-        'session.revoke': { target: 'signedOut', actions: 'signOut' },
+        'session.revoke': {
+          target: 'storing',
+          actions: ['signOut', assign(settle('signedOut'))],
+        },
       },
     },
     authorizing: {
@@ -357,7 +397,10 @@ export const sessionMachine = setup({
           { guard: 'callbackHasCode', target: 'exchanging', actions: 'acceptCallback' },
           { target: 'failed', actions: 'failCallbackInvalid' },
         ],
-        'session.revoke': { target: 'signedOut', actions: 'signOut' },
+        'session.revoke': {
+          target: 'storing',
+          actions: ['signOut', assign(settle('signedOut'))],
+        },
       },
     },
     exchanging: {
@@ -369,27 +412,21 @@ export const sessionMachine = setup({
           const redirectUri = context.pending?.redirectUri;
           return redirectUri === undefined ? { code } : { code, redirectUri };
         },
-        onDone: [
-          {
-            guard: 'revokeRequested',
-            target: 'revoking',
-            actions: assign(({ event }) => ({
-              ...SETTLED,
-              pending: undefined,
-              tokens: event.output,
-            })),
-          },
-          {
-            target: 'authorized',
-            actions: assign(({ event }) => ({
-              ...SETTLED,
-              pending: undefined,
-              tokens: event.output,
-              error: undefined,
-              retryAt: undefined,
-            })),
-          },
-        ],
+        // The new pair is stored before anyone receives it (and before a deferred sign-out).
+        onDone: {
+          target: 'storing',
+          actions: assign(({ context, event }) => ({
+            ...SETTLED,
+            revokeRequested: context.revokeRequested,
+            pending: undefined,
+            tokens: event.output,
+            error: undefined,
+            retryAt: undefined,
+            ...settle('authorized'),
+          })),
+        },
+        // A failed exchange stores nothing: whatever the store held (an older pair of a session
+        // being re-authorized) stays as it was.
         onError: [
           { guard: 'revokeRequested', target: 'signedOut', actions: 'signOut' },
           {
@@ -414,22 +451,54 @@ export const sessionMachine = setup({
     authorized: {
       on: {
         'token.request': [
-          { guard: 'refreshDue', target: 'refreshing', actions: 'startRefresh' },
-          { guard: 'expiredAndSpent', target: 'stale', actions: 'becomeStale' },
+          { guard: 'refreshDue', target: 'spending', actions: 'startRefresh' },
+          {
+            guard: 'expiredAndSpent',
+            target: 'storing',
+            actions: ['becomeStale', assign(settle('stale'))],
+          },
           {
             guard: 'expiredWithoutRefreshToken',
-            target: 'failed',
-            actions: 'failNoRefreshToken',
+            target: 'storing',
+            actions: ['failNoRefreshToken', assign(settle('failed'))],
           },
         ],
         'token.expired': [
-          { guard: 'canRefresh', target: 'refreshing', actions: 'startRefresh' },
-          { guard: 'refreshTokenSpent', target: 'stale', actions: 'becomeStale' },
-          { target: 'failed', actions: 'failNoRefreshToken' },
+          { guard: 'canRefresh', target: 'spending', actions: 'startRefresh' },
+          {
+            guard: 'refreshTokenSpent',
+            target: 'storing',
+            actions: ['becomeStale', assign(settle('stale'))],
+          },
+          { target: 'storing', actions: ['failNoRefreshToken', assign(settle('failed'))] },
         ],
-        'token.rejected': { guard: 'rejectedForGood', target: 'failed', actions: 'failRejected' },
-        'session.revoke': { target: 'revoking', actions: 'startRevoke' },
+        'token.rejected': {
+          guard: 'rejectedForGood',
+          target: 'storing',
+          actions: ['failRejected', assign(settle('failed'))],
+        },
+        'session.revoke': [
+          // hh.ru invalidates only a valid access token (an expired one gets 403 while its refresh
+          // token lives on): an expired pair is refreshed first, then invalidated.
+          { guard: 'refreshDue', target: 'spending', actions: ['startRefresh', 'requestRevoke'] },
+          { target: 'revoking', actions: 'startRevoke' },
+        ],
       },
+    },
+    /** The refresh token is marked spent in the store; only then does the refresh leave. */
+    spending: {
+      invoke: {
+        id: 'saveRecord',
+        src: 'saveRecord',
+        input: ({ context }): SaveSessionInput => ({
+          record: toRecord({ value: 'spending', context }),
+          purpose: 'spend',
+        }),
+        onDone: { target: 'refreshing', actions: 'markSaved' },
+        // Not stored, so not sent: the token is not spent and the pair stays as it was.
+        onError: { target: 'authorized', actions: 'unspend' },
+      },
+      on: { 'session.revoke': { actions: 'requestRevoke' } },
     },
     refreshing: {
       invoke: {
@@ -438,28 +507,23 @@ export const sessionMachine = setup({
         input: ({ context }): RefreshTokensInput => ({
           refreshToken: refreshTokenOf(context) ?? '',
         }),
-        onDone: [
-          {
-            guard: 'revokeRequested',
-            target: 'revoking',
-            actions: assign(({ event }) => ({ ...SETTLED, tokens: event.output })),
-          },
-          {
-            target: 'authorized',
-            actions: assign(({ event }) => ({
-              ...SETTLED,
-              tokens: event.output,
-              error: undefined,
-              retryAt: undefined,
-            })),
-          },
-        ],
+        onDone: {
+          target: 'storing',
+          actions: assign(({ context, event }) => ({
+            ...SETTLED,
+            revokeRequested: context.revokeRequested,
+            tokens: event.output,
+            error: undefined,
+            retryAt: undefined,
+            ...settle('authorized'),
+          })),
+        },
         onError: [
           { guard: 'revokeRequested', target: 'revoking', actions: 'startRevoke' },
           {
             // hh.ru did not consume the refresh token: keep the pair, un-spend it, wait.
             guard: 'tokenNotExpired',
-            target: 'authorized',
+            target: 'storing',
             actions: assign(({ context, event }) => {
               const error = errorOf(event);
               const token = refreshTokenOf(context);
@@ -474,6 +538,7 @@ export const sessionMachine = setup({
                   (expiresAt !== undefined && expiresAt > startedAt
                     ? expiresAt
                     : startedAt + context.retryDelayMs),
+                ...settle('authorized'),
               };
             }),
           },
@@ -481,29 +546,41 @@ export const sessionMachine = setup({
             // The refresh never left (connection refused): the token was not consumed, so it is
             // not spent; the pair stays and the next event may send it.
             guard: 'requestNotSent',
-            target: 'authorized',
+            target: 'storing',
             actions: assign(({ context, event }) => {
               const token = refreshTokenOf(context);
               return {
                 ...SETTLED,
                 usedRefreshTokens: context.usedRefreshTokens.filter((t) => t !== token),
                 error: recorded(errorOf(event)),
+                ...settle('authorized'),
               };
             }),
           },
           {
             guard: 'refreshTokenReused',
-            target: 'stale',
-            actions: assign(({ event }) => ({ ...SETTLED, error: recorded(errorOf(event)) })),
+            target: 'storing',
+            actions: assign(({ event }) => ({
+              ...SETTLED,
+              error: recorded(errorOf(event)),
+              ...settle('stale'),
+            })),
           },
           {
             guard: 'transientError',
-            target: 'authorized',
-            actions: assign(({ event }) => ({ ...SETTLED, error: recorded(errorOf(event)) })),
+            target: 'storing',
+            actions: assign(({ event }) => ({
+              ...SETTLED,
+              error: recorded(errorOf(event)),
+              ...settle('authorized'),
+            })),
           },
           {
-            target: 'failed',
-            actions: assign(({ event }) => fatal(recorded(errorOf(event)))),
+            target: 'storing',
+            actions: assign(({ event }) => ({
+              ...fatal(recorded(errorOf(event))),
+              ...settle('failed'),
+            })),
           },
         ],
       },
@@ -516,14 +593,62 @@ export const sessionMachine = setup({
         input: ({ context }): InvalidateTokenInput => ({
           accessToken: context.tokens?.accessToken ?? '',
         }),
-        onDone: { target: 'signedOut', actions: 'signOut' },
-        onError: {
-          // Dropped locally whatever hh.ru said: a 403 means the token is dead already, and a
-          // transient failure must not keep a token the user asked to get rid of.
-          target: 'signedOut',
-          actions: assign(({ event }) => fatal(recorded(errorOf(event)))),
-        },
+        onDone: { target: 'storing', actions: ['signOut', assign(settle('signedOut'))] },
+        onError: [
+          {
+            // hh.ru answered that it failed (5xx), or the request never left: the token is alive
+            // at hh.ru, so the pair is kept and signing out can be tried again.
+            guard: 'revokeNotDone',
+            target: 'storing',
+            actions: assign(({ event }) => ({
+              ...SETTLED,
+              error: recorded(errorOf(event)),
+              ...settle('authorized'),
+            })),
+          },
+          {
+            // Otherwise dropped locally: a 403 means the token is dead already, and a lost answer
+            // may have invalidated it; a token the user asked to get rid of is not kept on a guess.
+            target: 'storing',
+            actions: assign(({ event }) => ({
+              ...fatal(recorded(errorOf(event))),
+              ...settle('signedOut'),
+            })),
+          },
+        ],
       },
+    },
+    /**
+     * The settled outcome is saved (`saveRecord`), then entered. A failed save still enters it:
+     * the outcome (a pair hh.ru issued, say) is kept in the actor with `unsaved`, never dropped;
+     * the caller holds it and writes it again.
+     */
+    storing: {
+      invoke: {
+        id: 'saveRecord',
+        src: 'saveRecord',
+        input: ({ context }): SaveSessionInput => ({
+          record: toRecord({ value: 'storing', context }),
+          purpose: 'settle',
+        }),
+        onDone: [
+          {
+            guard: 'revokeAfterStoring',
+            target: 'revoking',
+            actions: ['markSaved', 'startRevoke'],
+          },
+          ...settledTargets('markSaved'),
+        ],
+        onError: [
+          {
+            guard: 'revokeAfterStoring',
+            target: 'revoking',
+            actions: ['markUnsaved', 'startRevoke'],
+          },
+          ...settledTargets('markUnsaved'),
+        ],
+      },
+      on: { 'session.revoke': { actions: 'requestRevoke' } },
     },
     signedOut: {
       on: {
@@ -539,7 +664,10 @@ export const sessionMachine = setup({
           { guard: 'validStart', target: 'authorizing', actions: 'startAuthorization' },
           { actions: 'rejectStart' },
         ],
-        'session.revoke': { target: 'signedOut', actions: 'signOut' },
+        'session.revoke': {
+          target: 'storing',
+          actions: ['signOut', assign(settle('signedOut'))],
+        },
       },
     },
     /** This copy's pair was superseded (its refresh token is spent): reload the stored record. */
@@ -549,10 +677,22 @@ export const sessionMachine = setup({
           { guard: 'validStart', target: 'authorizing', actions: 'startAuthorization' },
           { actions: 'rejectStart' },
         ],
-        'session.revoke': { target: 'signedOut', actions: 'signOut' },
+        'session.revoke': {
+          target: 'storing',
+          actions: ['signOut', assign(settle('signedOut'))],
+        },
       },
     },
   },
 });
+
+/** `storing`'s exits: to the state `settleTo` names. */
+function settledTargets(action: 'markSaved' | 'markUnsaved') {
+  return (['authorized', 'stale', 'failed', 'signedOut'] as const).map((status) => ({
+    guard: { type: 'settlesTo' as const, params: { status } },
+    target: status,
+    actions: action,
+  }));
+}
 
 export type SessionMachine = typeof sessionMachine;

@@ -7,7 +7,9 @@ export type SessionStatus =
   | 'authorizing'
   | 'exchanging'
   | 'authorized'
+  | 'spending'
   | 'refreshing'
+  | 'storing'
   | 'revoking'
   | 'signedOut'
   | 'failed'
@@ -26,7 +28,14 @@ export type StableSessionStatus =
   | 'stale';
 
 /** Every state of {@link appTokenMachine}. */
-export type AppTokenStatus = 'none' | 'requesting' | 'active' | 'coolingDown' | 'failed';
+export type AppTokenStatus =
+  | 'none'
+  | 'marking'
+  | 'requesting'
+  | 'storing'
+  | 'active'
+  | 'coolingDown'
+  | 'failed';
 
 /** The states an application token can be stored in (`requesting` is stored as `coolingDown`). */
 export type StableAppTokenStatus = 'none' | 'active' | 'coolingDown' | 'failed';
@@ -96,4 +105,25 @@ export interface RefreshTokensInput {
 /** The input of `invalidateToken` (`DELETE /oauth/token` with this Bearer token). */
 export interface InvalidateTokenInput {
   readonly accessToken: string;
+}
+
+/**
+ * The input of `saveRecord` (both machines): the record to persist before the machine moves on.
+ * The caller compare-and-sets it; it rejects when it cannot (store down, or the stored record
+ * changed in a way this one must not overwrite), and the machine then takes its `onError` path.
+ */
+export interface SaveSessionInput {
+  readonly record: SessionRecord;
+  /**
+   * `spend`: the refresh token is marked spent, before it is sent (a failure sends nothing);
+   * `settle`: the outcome of a request (a new pair, a refusal, a sign-out) or of a local decision.
+   */
+  readonly purpose: 'spend' | 'settle';
+}
+
+/** The input of the app token machine's `saveRecord`. */
+export interface SaveAppTokenInput {
+  readonly record: AppTokenRecord;
+  /** `mark`: "requested at T", before the request leaves; `settle`: its outcome. */
+  readonly purpose: 'mark' | 'settle';
 }

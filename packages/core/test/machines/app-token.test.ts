@@ -8,6 +8,7 @@ import {
   appTokenMachine,
   type ErrorCode,
   HhOAuthError,
+  isSettled,
 } from '../../src/index.js';
 
 type Answer = 'ok' | ErrorCode;
@@ -36,7 +37,7 @@ function driver(answers: readonly Answer[]) {
     requests,
     send: async (event: AppTokenEvent) => {
       actor.send(event);
-      return waitFor(actor, (s) => s.value !== 'requesting');
+      return waitFor(actor, isSettled);
     },
   };
 }

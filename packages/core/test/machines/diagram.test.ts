@@ -15,7 +15,9 @@ describe('README diagrams', () => {
     const text = machineToMermaid(sessionMachine);
     expect(text.startsWith('stateDiagram-v2\n  [*] --> restore\n')).toBe(true);
     expect(text).toContain('authorizing --> exchanging: auth.callback [callbackHasCode]');
-    expect(text).toContain('refreshing --> stale: refreshTokens error [refreshTokenReused]');
+    expect(text).toContain('refreshing --> storing: refreshTokens error [refreshTokenReused]');
+    expect(text).toContain('storing --> stale: saveRecord done [settlesTo stale]');
+    expect(text).toContain('spending --> refreshing: saveRecord done');
     expect(text).toContain('exchanging: invokes exchangeCode');
   });
 });

@@ -152,6 +152,7 @@ describe('path coverage', () => {
       { type: 'token.expired', now: 2 },
       { type: 'token.rejected', now: 2, code: 'token_revoked' },
       { type: 'session.revoke', now: 2 },
+      { type: 'session.revoke', now: 3 * H },
       done('exchangeCode', PAIR),
       done('refreshTokens', NEXT),
       done('refreshTokens', { ...NEXT, refreshToken: undefined }),
@@ -163,17 +164,23 @@ describe('path coverage', () => {
       fail('refreshTokens', 'timeout'),
       fail('refreshTokens', 'token_deactivated'),
       fail('invalidateToken', 'bad_authorization'),
+      fail('invalidateToken', 'server_error'),
+      done('saveRecord', undefined),
+      fail('saveRecord', 'network_error'),
     ];
     const { covered, states, walked } = await walkAll(
       sessionMachine,
       events,
-      ['exchangeCode', 'refreshTokens', 'invalidateToken'],
-      (s) =>
-        JSON.stringify([
+      ['exchangeCode', 'refreshTokens', 'invalidateToken', 'saveRecord'],
+      (s) => {
+        const context = s.context as { revokeRequested: boolean; unsaved: boolean };
+        return JSON.stringify([
           s.value,
           toRecord(s as never),
-          (s.context as { revokeRequested: boolean }).revokeRequested,
-        ]),
+          context.revokeRequested,
+          context.unsaved,
+        ]);
+      },
     );
     const all = Object.keys(sessionMachine.root.states).filter((k) => k !== 'restore');
     expect([...states].sort()).toEqual(all.sort());
@@ -197,9 +204,19 @@ describe('path coverage', () => {
       fail('requestAppToken', 'app_token_too_early'),
       fail('requestAppToken', 'server_error'),
       fail('requestAppToken', 'invalid_client'),
+      done('saveRecord', undefined),
+      fail('saveRecord', 'network_error'),
     ];
-    const { covered, states } = await walkAll(appTokenMachine, events, ['requestAppToken'], (s) =>
-      JSON.stringify([s.value, toAppTokenRecord(s as never)]),
+    const { covered, states } = await walkAll(
+      appTokenMachine,
+      events,
+      ['requestAppToken', 'saveRecord'],
+      (s) =>
+        JSON.stringify([
+          s.value,
+          toAppTokenRecord(s as never),
+          (s.context as { unsaved: boolean }).unsaved,
+        ]),
     );
     const all = Object.keys(appTokenMachine.root.states).filter((k) => k !== 'restore');
     expect([...states].sort()).toEqual(all.sort());

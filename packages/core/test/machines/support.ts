@@ -3,6 +3,7 @@ import { createActor, fromPromise, waitFor } from 'xstate';
 import {
   type ErrorCode,
   HhOAuthError,
+  isSettled,
   type SessionEvent,
   type SessionInput,
   sessionMachine,
@@ -21,8 +22,6 @@ export type Answer =
   | { readonly kind: 'ok' }
   | { readonly kind: 'error'; readonly code: ErrorCode }
   | { readonly kind: 'foreign' };
-
-const IN_FLIGHT = new Set(['exchanging', 'refreshing', 'revoking']);
 
 export function tokenSet(serial: number, now: number, lifetimeMs = 3_600_000): TokenSet {
   return {
@@ -76,7 +75,7 @@ export function createDriver(
       current = event;
       clock = event.now;
       actor.send(event);
-      const snapshot = await waitFor(actor, (s) => !IN_FLIGHT.has(s.value));
+      const snapshot = await waitFor(actor, isSettled);
       current = undefined;
       return snapshot;
     },

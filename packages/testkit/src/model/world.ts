@@ -2,6 +2,7 @@ import {
   accessTokenFor,
   fromRecord,
   isHhOAuthError,
+  isSettled,
   parseApiError,
   parseTokenResponse,
   type SessionEvent,
@@ -51,8 +52,6 @@ export interface WorldOptions extends HhModelOptions {
     readonly retryDelayMs?: number;
   };
 }
-
-const IN_FLIGHT = new Set<string>(['exchanging', 'refreshing', 'revoking']);
 
 function parse(answer: HttpAnswer | 'network_error', now: number): TokenSet {
   if (answer === 'network_error') {
@@ -132,8 +131,10 @@ export class SessionWorld {
         ),
         invalidateToken: fromPromise(async ({ input }) =>
           run({ effect: 'invalidateToken', input }, () => {
-            this.revoked.add(input.accessToken);
             const answer = this.server.invalidate(input.accessToken);
+            // Asked to invalidate: the token counts as dead unless hh.ru answered 5xx (not done).
+            if (answer === 'network_error' || answer.status < 500)
+              this.revoked.add(input.accessToken);
             if (answer === 'network_error') {
               throw new TransportError('network_error', 'the model dropped the request');
             }
@@ -171,7 +172,7 @@ export class SessionWorld {
     this.before = { tokens: snapshot.context.tokens, retryAt: snapshot.context.retryAt };
     this.current = event;
     this.actor.send(event);
-    const settled = await waitFor(this.actor, (s) => !IN_FLIGHT.has(s.value));
+    const settled = await waitFor(this.actor, isSettled);
     this.current = undefined;
     this.stored = toRecord(settled);
     this.status = settled.value;
