@@ -1,20 +1,32 @@
 import {
   type AppTokenRecord,
+  CallbackError,
   fromAppTokenRecord,
+  fromPendingRecord,
   fromRecord,
   HhOAuthError,
+  type PendingAuthorizationRecord,
   type SessionRecord,
 } from '@hh-oauth/core';
 import type { StoredEntry } from '@hh-oauth/storage';
 
 /** A pending authorization as stored under `pending:<state>`, consumed once by the callback. */
-export interface PendingRecord {
-  readonly v: 1;
-  readonly sessionId: string;
-  readonly state: string;
-  /** The exact redirect_uri string sent to /oauth/authorize; absent when none was sent. */
-  readonly redirectUri?: string;
-  readonly createdAt: number;
+export type PendingRecord = PendingAuthorizationRecord;
+
+/**
+ * Reads a consumed pending authorization with core's strict reader. A record that cannot be read
+ * is a typed error: the callback cannot be completed, the user signs in again.
+ */
+export function decodePending(value: string): PendingRecord {
+  try {
+    return fromPendingRecord(JSON.parse(value));
+  } catch {
+    // Not chained: JSON.parse's message quotes the text, which holds the state.
+    throw new CallbackError(
+      'invalid_callback',
+      'the stored pending authorization cannot be read; sign in again',
+    );
+  }
 }
 
 export interface Loaded<R> {

@@ -81,6 +81,11 @@ export const ERROR_CODES = {
   invalid_argument: 'fix_configuration',
   /** The session cannot yield a token: signed out, failed, or never authorized. */
   not_authorized: 'reauthorize',
+  /**
+   * The stored record changed while this caller worked on it (another process wrote first) and
+   * was kept: read it again. Nothing this caller held was lost to the conflict.
+   */
+  record_changed: 'reload',
 } as const satisfies Record<string, Recovery>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -12,6 +12,7 @@ export type {
 export { APP_TOKEN_COOLDOWN_MS, appTokenMachine } from './app-token.js';
 export { isSettled } from './constants.js';
 export { machineToMermaid } from './diagram.js';
+export { supersedes } from './reconcile.js';
 export type {
   AccessTokenResult,
   AccessTokenUnavailable,
@@ -21,6 +22,7 @@ export type {
 export {
   accessTokenFor,
   fromAppTokenRecord,
+  fromPendingRecord,
   fromRecord,
   RECORD_VERSION,
   toAppTokenRecord,
@@ -39,6 +41,7 @@ export type {
   ExchangeCodeInput,
   InvalidateTokenInput,
   PendingAuthorization,
+  PendingAuthorizationRecord,
   RecordedError,
   RefreshTokensInput,
   SaveAppTokenInput,

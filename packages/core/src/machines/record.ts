@@ -7,6 +7,7 @@ import type { SessionContext, SessionInput } from './session.js';
 import type {
   AppTokenRecord,
   PendingAuthorization,
+  PendingAuthorizationRecord,
   RecordedError,
   SessionRecord,
   StableAppTokenStatus,
@@ -404,4 +405,32 @@ function readAppTokenRecord(value: unknown): AppTokenRecord {
   if (o.error !== undefined) record.error = readError(o.error);
   else if (status === 'failed') fail('a failed record needs an error');
   return record;
+}
+
+const PENDING_KEYS = ['v', 'kind', 'sessionId', 'state', 'redirectUri', 'createdAt'];
+
+/**
+ * Validates a stored pending authorization (untrusted JSON): what `startAuthorization` stored
+ * under its `state` for the callback to consume.
+ *
+ * @throws {ConfigurationError} `invalid_argument` for anything that is not a valid version-1
+ *   pending authorization; never another type.
+ */
+export function fromPendingRecord(value: unknown): PendingAuthorizationRecord {
+  return guarded('fromPendingRecord', () => {
+    const o = objectOf(value, 'the record');
+    if (o.v !== RECORD_VERSION) fail(`the record is not version ${RECORD_VERSION}`);
+    // Records written before `kind` existed carry none.
+    if (o.kind !== undefined && o.kind !== 'pending') fail('the record is not a pending one');
+    onlyKeys(o, PENDING_KEYS, 'the record');
+    const record: Mutable<PendingAuthorizationRecord> = {
+      v: RECORD_VERSION,
+      kind: 'pending',
+      sessionId: text(o.sessionId, 'sessionId'),
+      state: text(o.state, 'state'),
+      createdAt: time(o.createdAt, 'createdAt'),
+    };
+    if (o.redirectUri !== undefined) record.redirectUri = text(o.redirectUri, 'redirectUri');
+    return record;
+  });
 }

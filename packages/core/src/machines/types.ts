@@ -127,3 +127,18 @@ export interface SaveAppTokenInput {
   /** `mark`: "requested at T", before the request leaves; `settle`: its outcome. */
   readonly purpose: 'mark' | 'settle';
 }
+
+/**
+ * A started authorization as stored under its `state` (version 1), consumed once by the callback:
+ * which session it signs in and the exact `redirect_uri` string sent, if any.
+ */
+export interface PendingAuthorizationRecord {
+  readonly v: 1;
+  readonly kind: 'pending';
+  readonly sessionId: string;
+  readonly state: string;
+  /** The exact redirect_uri string sent to /oauth/authorize; absent when none was sent. */
+  readonly redirectUri?: string;
+  /** When the authorization started (ms, the caller's clock). */
+  readonly createdAt: number;
+}
