@@ -82,8 +82,8 @@ export class StoreOps {
 
   /**
    * Compare-and-sets `record` over what `holder` last saw, retrying store failures until
-   * `deadline`. On a version conflict it reads what is there: its own earlier attempt (landed, its
-   * reply lost) counts as written; otherwise `mayReplace(theirs)` decides whether to write over
+   * `deadline`. On a version conflict it reads what is there: after a failed attempt, finding its
+   * own value means that attempt landed (its reply lost); otherwise `mayReplace(theirs)` decides whether to write over
    * it, else the save fails with `record_changed` (nothing written).
    */
   async save<R extends SessionRecord | AppTokenRecord>(
@@ -95,16 +95,25 @@ export class StoreOps {
     mayReplace: (theirs: R | undefined) => boolean,
   ): Promise<void> {
     const value = JSON.stringify(record);
+    // Set once a write failed: it may have landed with its reply lost, so a conflict that finds
+    // this very value is our own write. (Before that, an equal value is another writer's.)
+    let uncertain = false;
     await this.retrying(sessionId, deadline, async () => {
       for (let conflicts = 0; conflicts < 8; conflicts++) {
-        const written = await this.store.set(key, value, { expectedVersion: holder.version });
+        let written: number | undefined;
+        try {
+          written = await this.store.set(key, value, { expectedVersion: holder.version });
+        } catch (error) {
+          uncertain = true;
+          throw error;
+        }
         if (written !== undefined) {
           holder.version = written;
           holder.record = record;
           return;
         }
         const entry = await this.store.get(key);
-        if (entry !== undefined && entry.value === value) {
+        if (uncertain && entry !== undefined && entry.value === value) {
           holder.version = entry.version;
           holder.record = record;
           return;
