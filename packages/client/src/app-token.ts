@@ -62,104 +62,110 @@ export function createAppToken(rt: Runtime) {
       const result = record ? accessTokenFor(record, rt.clock.now()) : undefined;
       return result?.ok && result.accessToken !== invalid?.token ? result.accessToken : undefined;
     };
-    const work = underLock(
-      rt.store,
-      rt.keys.appLock,
-      rt.lock,
-      async () => {
-        const holder = await load();
-        const current = usable(holder.record);
-        if (current !== undefined) return current;
-        const failures: { last?: HhOAuthError; save?: HhOAuthError; markFailed?: boolean } = {};
-        const machine = appTokenMachine.provide({
-          actors: {
-            requestAppToken: fromPromise(() =>
-              timed(rt, 'requestAppToken', APP, () => rt.transport.requestAppToken()).then(
-                (tokens) => stamped(rt, tokens),
-                (error: unknown) => {
-                  if (isHhOAuthError(error)) failures.last = error;
-                  throw error;
-                },
+    const work = () =>
+      underLock(
+        rt.store,
+        rt.keys.appLock,
+        rt.lock,
+        async () => {
+          const holder = await load();
+          const current = usable(holder.record);
+          if (current !== undefined) return current;
+          const failures: { last?: HhOAuthError; save?: HhOAuthError; markFailed?: boolean } = {};
+          const machine = appTokenMachine.provide({
+            actors: {
+              requestAppToken: fromPromise(() =>
+                timed(rt, 'requestAppToken', APP, () => rt.transport.requestAppToken()).then(
+                  (tokens) => stamped(rt, tokens),
+                  (error: unknown) => {
+                    if (isHhOAuthError(error)) failures.last = error;
+                    throw error;
+                  },
+                ),
               ),
-            ),
-            saveRecord: fromPromise(async ({ input }) => {
-              const { record, purpose } = input;
-              const newToken =
-                purpose === 'settle' &&
-                record.token !== undefined &&
-                record.token.accessToken !== holder.record?.token?.accessToken;
-              const budget = purpose === 'mark' ? MARK_BUDGET_MS : rt.lock.ttlMs;
-              try {
-                await rt.ops.save(
-                  rt.keys.app,
-                  APP,
-                  record,
-                  holder,
-                  Date.now() + budget,
-                  newToken ? laterThan(record) : () => false,
-                );
-              } catch (error) {
-                failures.save = storeFailure(error);
-                failures.markFailed = purpose === 'mark';
-                throw failures.save;
-              }
-            }),
-          },
-        });
-        const now = rt.clock.now();
-        const events = [
-          // A failed record (bad client id or secret) is retried once the caller asks again: the
-          // configuration may have been fixed. The 5-minute rule still applies.
-          ...(holder.record?.status === 'failed' ? [{ type: 'app.reset' as const, now }] : []),
-          invalid
-            ? { type: 'app.invalid' as const, now, code: invalid.code }
-            : { type: 'app.request' as const, now },
-        ];
-        const snapshot = await runMachine(
-          machine,
-          holder.record ? { record: holder.record } : {},
-          events,
-          rt.events.active
-            ? (observed) =>
-                rt.events.emit({ type: 'transition', machine: 'app', sessionId: APP, ...observed })
-            : undefined,
-        );
-        const record = toAppTokenRecord(snapshot);
-        if (snapshot.context.unsaved && record.status === 'active') {
-          held = record;
-          rt.events.emit({ type: 'pair.held', sessionId: APP });
-        } else if (!snapshot.context.unsaved) {
-          held = undefined;
-        }
-        const result = accessTokenFor(record, rt.clock.now());
-        if (result.ok) return result.accessToken;
-        if (failures.markFailed && failures.save) {
-          if (failures.save.code === 'record_changed') {
-            // Another process marked (or stored) first: use its token, or wait out its cool-down.
-            const theirs = (await rt.ops.loadApp(rt.keys.app)).record;
-            const token = usable(theirs);
-            if (token !== undefined) return token;
-            const retry = theirs ? accessTokenFor(theirs, rt.clock.now()) : undefined;
-            if (retry && !retry.ok && retry.reason === 'cooling_down') {
-              throw appUnavailable(theirs, 'cooling_down', retry.retryAt);
-            }
-          }
-          throw new HhOAuthError(
-            failures.save.code,
-            'the application token request could not be recorded in the store, so it was not sent',
-            { sent: false, recovery: 'retry_later', cause: failures.save },
+              saveRecord: fromPromise(async ({ input }) => {
+                const { record, purpose } = input;
+                const newToken =
+                  purpose === 'settle' &&
+                  record.token !== undefined &&
+                  record.token.accessToken !== holder.record?.token?.accessToken;
+                const budget = purpose === 'mark' ? MARK_BUDGET_MS : rt.lock.ttlMs;
+                try {
+                  await rt.ops.save(
+                    rt.keys.app,
+                    APP,
+                    record,
+                    holder,
+                    Date.now() + budget,
+                    newToken ? laterThan(record) : () => false,
+                  );
+                } catch (error) {
+                  failures.save = storeFailure(error);
+                  failures.markFailed = purpose === 'mark';
+                  throw failures.save;
+                }
+              }),
+            },
+          });
+          const now = rt.clock.now();
+          const events = [
+            // A failed record (bad client id or secret) is retried once the caller asks again: the
+            // configuration may have been fixed. The 5-minute rule still applies.
+            ...(holder.record?.status === 'failed' ? [{ type: 'app.reset' as const, now }] : []),
+            invalid
+              ? { type: 'app.invalid' as const, now, code: invalid.code }
+              : { type: 'app.request' as const, now },
+          ];
+          const snapshot = await runMachine(
+            machine,
+            holder.record ? { record: holder.record } : {},
+            events,
+            rt.events.active
+              ? (observed) =>
+                  rt.events.emit({
+                    type: 'transition',
+                    machine: 'app',
+                    sessionId: APP,
+                    ...observed,
+                  })
+              : undefined,
           );
-        }
-        // A cool-down is reported with its retry time, whichever side (we or hh.ru) imposed it.
-        if (result.reason === 'cooling_down') {
-          throw appUnavailable(record, result.reason, result.retryAt);
-        }
-        throw failures.last ?? failures.save ?? appUnavailable(record, result.reason);
-      },
-      async () =>
-        usable((await rt.ops.loadApp(rt.keys.app).catch(() => ({ record: undefined }))).record),
-    );
-    return flights.run(`app:${invalid?.token ?? ''}`, () => bounded(rt, 'getAppToken', work));
+          const record = toAppTokenRecord(snapshot);
+          if (snapshot.context.unsaved && record.status === 'active') {
+            held = record;
+            rt.events.emit({ type: 'pair.held', sessionId: APP });
+          } else if (!snapshot.context.unsaved) {
+            held = undefined;
+          }
+          const result = accessTokenFor(record, rt.clock.now());
+          if (result.ok) return result.accessToken;
+          if (failures.markFailed && failures.save) {
+            if (failures.save.code === 'record_changed') {
+              // Another process marked (or stored) first: use its token, or wait out its cool-down.
+              const theirs = (await rt.ops.loadApp(rt.keys.app)).record;
+              const token = usable(theirs);
+              if (token !== undefined) return token;
+              const retry = theirs ? accessTokenFor(theirs, rt.clock.now()) : undefined;
+              if (retry && !retry.ok && retry.reason === 'cooling_down') {
+                throw appUnavailable(theirs, 'cooling_down', retry.retryAt);
+              }
+            }
+            throw new HhOAuthError(
+              failures.save.code,
+              'the application token request could not be recorded in the store, so it was not sent',
+              { sent: false, recovery: 'retry_later', cause: failures.save },
+            );
+          }
+          // A cool-down is reported with its retry time, whichever side (we or hh.ru) imposed it.
+          if (result.reason === 'cooling_down') {
+            throw appUnavailable(record, result.reason, result.retryAt);
+          }
+          throw failures.last ?? failures.save ?? appUnavailable(record, result.reason);
+        },
+        async () =>
+          usable((await rt.ops.loadApp(rt.keys.app).catch(() => ({ record: undefined }))).record),
+      );
+    return flights.run(`app:${invalid?.token ?? ''}`, () => bounded(rt, 'getAppToken', work()));
   }
 
   async function getAppToken(): Promise<string> {

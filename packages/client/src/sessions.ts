@@ -224,61 +224,62 @@ export function createSessions(rt: Runtime) {
         ? undefined
         : result.accessToken;
     };
-    const work = underLock(
-      rt.store,
-      rt.keys.sessionLock(sessionId),
-      rt.lock,
-      async () => {
-        await flushHeld(sessionId);
-        const holder = await load(sessionId);
-        const before = ready(holder.record);
-        if (before !== undefined) return before; // another process refreshed while we waited
-        if (holder.record?.status !== 'authorized') {
-          throw unavailable(holder.record, holder.record?.status ?? 'missing');
-        }
-        const now = rt.clock.now();
-        const { record, failures } = await drive(sessionId, holder, [{ type: trigger, now }]);
-        const after = accessTokenFor(record, rt.clock.now());
-        if (after.ok) return after.accessToken;
-        if (failures.spendFailed && failures.save) {
-          throw new HhOAuthError(
-            failures.save.code,
-            'the refresh token could not be marked spent in the store, so it was not sent',
-            { sent: false, recovery: 'retry_later', cause: failures.save },
-          );
-        }
-        if (
-          record.status === 'authorized' &&
-          record.tokens &&
-          record.retryAt !== undefined &&
-          record.retryAt > now
-        ) {
-          // hh.ru said `token not expired`: the access token is still good by its clock.
-          return record.tokens.accessToken;
-        }
-        if (record.status === 'stale' || failures.save?.code === 'record_changed') {
-          // `already refreshed`, or another writer's record stands: the winner's pair is in the
-          // store, or the session really needs re-authorization.
-          const theirs = ready((await rt.ops.loadSession(key)).record);
+    const work = () =>
+      underLock(
+        rt.store,
+        rt.keys.sessionLock(sessionId),
+        rt.lock,
+        async () => {
+          await flushHeld(sessionId);
+          const holder = await load(sessionId);
+          const before = ready(holder.record);
+          if (before !== undefined) return before; // another process refreshed while we waited
+          if (holder.record?.status !== 'authorized') {
+            throw unavailable(holder.record, holder.record?.status ?? 'missing');
+          }
+          const now = rt.clock.now();
+          const { record, failures } = await drive(sessionId, holder, [{ type: trigger, now }]);
+          const after = accessTokenFor(record, rt.clock.now());
+          if (after.ok) return after.accessToken;
+          if (failures.spendFailed && failures.save) {
+            throw new HhOAuthError(
+              failures.save.code,
+              'the refresh token could not be marked spent in the store, so it was not sent',
+              { sent: false, recovery: 'retry_later', cause: failures.save },
+            );
+          }
+          if (
+            record.status === 'authorized' &&
+            record.tokens &&
+            record.retryAt !== undefined &&
+            record.retryAt > now
+          ) {
+            // hh.ru said `token not expired`: the access token is still good by its clock.
+            return record.tokens.accessToken;
+          }
+          if (record.status === 'stale' || failures.save?.code === 'record_changed') {
+            // `already refreshed`, or another writer's record stands: the winner's pair is in the
+            // store, or the session really needs re-authorization.
+            const theirs = ready((await rt.ops.loadSession(key)).record);
+            if (theirs !== undefined) return theirs;
+          }
+          throw failures.last ?? failures.save ?? unavailable(record, record.status);
+        },
+        async () => {
+          const { record } = await rt.ops.loadSession(key).catch(() => ({ record: undefined }));
+          const theirs = ready(record);
           if (theirs !== undefined) return theirs;
-        }
-        throw failures.last ?? failures.save ?? unavailable(record, record.status);
-      },
-      async () => {
-        const { record } = await rt.ops.loadSession(key).catch(() => ({ record: undefined }));
-        const theirs = ready(record);
-        if (theirs !== undefined) return theirs;
-        if (record !== undefined && record.status !== 'authorized' && record.status !== 'stale') {
-          throw unavailable(record, record.status);
-        }
-        return undefined;
-      },
-      lockReport(sessionId),
-    );
+          if (record !== undefined && record.status !== 'authorized' && record.status !== 'stale') {
+            throw unavailable(record, record.status);
+          }
+          return undefined;
+        },
+        lockReport(sessionId),
+      );
     // Callers rejected with different tokens must not share a flight: each needs a token other
     // than the one it was refused.
     return flights.run(`${trigger}:${sessionId}:${usedToken ?? ''}`, () =>
-      bounded(rt, 'getAccessToken', work),
+      bounded(rt, 'getAccessToken', work()),
     );
   }
 
