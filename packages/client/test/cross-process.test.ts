@@ -173,3 +173,43 @@ describe('a process killed while it holds the refresh lock', () => {
     await store.close();
   }, 60_000);
 });
+
+describe("row 1: a holder paused (SIGSTOP) past the lock TTL with hh.ru's answer in hand", () => {
+  it('the pair it received is stored when it resumes, over the stale record the others wrote (Redis)', async () => {
+    const prefix = `pause-${Math.random().toString(36).slice(2)}:`;
+    const config = stores[0]![1]();
+    const { store, hh, sessionId } = await expiredSession(config, prefix);
+    const paused = startWorker(
+      workerConfig(config, sessionId, prefix, { pauseAfterAnswer: true, calls: 1 }),
+    );
+    expect(await paused.next()).toHaveProperty('ready');
+    paused.child.stdin.write('go\n');
+    expect(await paused.next()).toHaveProperty('answered');
+    paused.child.kill('SIGSTOP');
+    // Read once it runs again: the answer then reaches its client.
+    paused.child.stdin.write('continue\n');
+    try {
+      // Its lock is no longer renewed: after the TTL another process takes it, finds the refresh
+      // token spent and no pair, and writes stale.
+      const other = startWorker(workerConfig(config, sessionId, prefix, { calls: 1 }));
+      expect(await other.next()).toHaveProperty('ready');
+      other.child.stdin.write('go\n');
+      const seen = await other.next();
+      expect(seen.errors).toEqual([expect.stringMatching(/^refresh_token_reused/)]);
+      expect(await hh.session(sessionId)).toMatchObject({ status: 'stale' });
+    } finally {
+      paused.child.kill('SIGCONT');
+    }
+    const resumed = await paused.next();
+    expect(resumed.errors).toEqual([]);
+    const [token] = resumed.tokens as string[];
+    expect(refreshes(emulator)).toBe(1);
+    // A valid pair supersedes stale: nothing hh.ru issued was lost.
+    expect(await hh.session(sessionId)).toMatchObject({
+      status: 'authorized',
+      tokens: { accessToken: token },
+    });
+    expect(await hh.getAccessToken(sessionId)).toBe(token);
+    await store.close();
+  }, 60_000);
+});
