@@ -228,7 +228,7 @@ describe('sessionMachine: refreshing (RFC 6749 §6, RFC 9700 §4.14)', () => {
                 expect(after.value).toBe('authorized');
                 expect(after.context.tokens).toEqual(before.context.tokens);
                 expect(after.context.retryAt).toBeGreaterThan(now - 1);
-              } else if (answer.kind === 'error' && answer.code === 'refresh_token_reused') {
+              } else if (answer.kind === 'error' && ERROR_CODES[answer.code] === 'reload') {
                 expect(after.value).toBe('stale');
               } else if (answer.kind === 'error' && TRANSIENT.includes(answer.code)) {
                 expect(after.value).toBe('authorized');
