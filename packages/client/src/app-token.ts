@@ -16,12 +16,12 @@ import {
 import type { ApiRequestInit } from '@hh-oauth/http';
 import { fromPromise } from 'xstate';
 import { SingleFlight, underLock } from './lock.js';
+import { errorFromRecord } from './records.js';
 import { runMachine } from './run-machine.js';
 import { bounded, MARK_BUDGET_MS, type Runtime, stamped, timed } from './runtime.js';
 import { type Holder, storeFailure } from './store-ops.js';
 
 const APP = 'app';
-const bare = (message: string) => message.replace(/^\[hh-oauth\] /, '');
 
 function appUnavailable(record: AppTokenRecord | undefined, reason: string, retryAt?: number) {
   if (reason === 'cooling_down') {
@@ -31,7 +31,7 @@ function appUnavailable(record: AppTokenRecord | undefined, reason: string, retr
       retryAt === undefined ? {} : { retryAt },
     );
   }
-  if (record?.error) return new HhOAuthError(record.error.code, bare(record.error.message));
+  if (record?.error) return errorFromRecord(record.error);
   return new HhOAuthError('not_authorized', `no application token (${reason})`);
 }
 

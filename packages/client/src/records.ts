@@ -6,9 +6,19 @@ import {
   fromRecord,
   HhOAuthError,
   type PendingAuthorizationRecord,
+  type RecordedError,
+  type Recovery,
   type SessionRecord,
 } from '@hh-oauth/core';
 import type { StoredEntry } from '@hh-oauth/storage';
+
+/** A stored error as a typed one again (its message without the prefix the new error adds). */
+export function errorFromRecord(
+  error: RecordedError,
+  options: { recovery?: Recovery } = {},
+): HhOAuthError {
+  return new HhOAuthError(error.code, error.message.replace(/^\[hh-oauth\] /, ''), options);
+}
 
 /** A pending authorization as stored under `pending:<state>`, consumed once by the callback. */
 export type PendingRecord = PendingAuthorizationRecord;

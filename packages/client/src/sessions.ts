@@ -18,12 +18,10 @@ import type { ApiRequestInit } from '@hh-oauth/http';
 import type { StoredEntry } from '@hh-oauth/storage';
 import { fromPromise } from 'xstate';
 import { SingleFlight, underLock } from './lock.js';
+import { errorFromRecord } from './records.js';
 import { runMachine } from './run-machine.js';
 import { bounded, MARK_BUDGET_MS, type Runtime, stamped, timed } from './runtime.js';
 import { type Holder, sessionReplaces, storeFailure } from './store-ops.js';
-
-/** Bare message: strips the `[hh-oauth] ` prefix before a new error adds it again. */
-const bare = (message: string) => message.replace(/^\[hh-oauth\] /, '');
 
 /** What the effects of one run left behind for the caller to report. */
 interface Failures {
@@ -40,9 +38,7 @@ export function unavailable(record: SessionRecord | undefined, reason: string): 
     // Stale after a reload found no newer pair: the refresh token was spent and its answer never
     // stored, so the user signs in again. (A holder paused past the lock's TTL that comes back
     // with a pair stores it over `stale`, and the next call finds it.)
-    return new HhOAuthError(record.error.code, bare(record.error.message), {
-      recovery: 'reauthorize',
-    });
+    return errorFromRecord(record.error, { recovery: 'reauthorize' });
   }
   const why =
     record === undefined
@@ -175,14 +171,13 @@ export function createSessions(rt: Runtime) {
     }
   }
 
+  /** Writes a held pair soon, under the lock, without holding up the caller. */
   function flushLater(sessionId: string): void {
     flushes
       .run(sessionId, () =>
-        underLock(
-          rt.store,
-          rt.keys.sessionLock(sessionId),
-          rt.lock,
-          () => flushHeld(sessionId),
+        locked(
+          sessionId,
+          async () => {},
           async () => undefined,
         ),
       )
@@ -194,6 +189,28 @@ export function createSessions(rt: Runtime) {
       ? (outcome: 'acquired' | 'settled' | 'timeout' | 'lost', waitedMs: number) =>
           rt.events.emit({ type: 'lock', sessionId, waitedMs, outcome })
       : undefined;
+
+  /**
+   * Runs `work` under the session's lock with the record to work from: any held pair written
+   * first, then loaded (a held pair that still supersedes the store's copy wins).
+   */
+  function locked<T>(
+    sessionId: string,
+    work: (holder: Holder<SessionRecord>) => Promise<T>,
+    whileWaiting: () => Promise<T | undefined>,
+  ): Promise<T> {
+    return underLock(
+      rt.store,
+      rt.keys.sessionLock(sessionId),
+      rt.lock,
+      async () => {
+        await flushHeld(sessionId);
+        return work(await load(sessionId));
+      },
+      whileWaiting,
+      lockReport(sessionId),
+    );
+  }
 
   /** The record this process works from: a held pair beats the store's older copy. */
   async function load(sessionId: string): Promise<Holder<SessionRecord>> {
@@ -225,13 +242,9 @@ export function createSessions(rt: Runtime) {
         : result.accessToken;
     };
     const work = () =>
-      underLock(
-        rt.store,
-        rt.keys.sessionLock(sessionId),
-        rt.lock,
-        async () => {
-          await flushHeld(sessionId);
-          const holder = await load(sessionId);
+      locked(
+        sessionId,
+        async (holder) => {
           const before = ready(holder.record);
           if (before !== undefined) return before; // another process refreshed while we waited
           if (holder.record?.status !== 'authorized') {
@@ -274,7 +287,6 @@ export function createSessions(rt: Runtime) {
           }
           return undefined;
         },
-        lockReport(sessionId),
       );
     // Callers rejected with different tokens must not share a flight: each needs a token other
     // than the one it was refused.
@@ -353,13 +365,9 @@ export function createSessions(rt: Runtime) {
 
   function revoke(sessionId: string): Promise<void> {
     const key = rt.keys.session(sessionId);
-    const work = underLock(
-      rt.store,
-      rt.keys.sessionLock(sessionId),
-      rt.lock,
-      async () => {
-        await flushHeld(sessionId);
-        const holder = await load(sessionId);
+    const work = locked(
+      sessionId,
+      async (holder) => {
         if (holder.record === undefined) return;
         // The machine refreshes an expired pair first (hh.ru invalidates only a valid access
         // token), and keeps the pair when hh.ru could not do it (5xx, never sent).
@@ -375,7 +383,6 @@ export function createSessions(rt: Runtime) {
         if (failures.save) throw failures.save;
       },
       async () => undefined,
-      lockReport(sessionId),
     );
     return bounded(rt, 'revoke', work);
   }
