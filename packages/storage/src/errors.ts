@@ -17,8 +17,16 @@ export type StorageErrorReason =
   | 'decryption_failed'
   /** The stored data cannot be read (not a store file, unknown format, truncated). Nothing was written. */
   | 'corrupt'
-  /** A lock the store needs internally (the file store's lock file, `withLock`) could not be had in time. */
+  /**
+   * A lock the store needs internally could not be had in time (the file store's lock file, a
+   * PostgreSQL row or table lock, `withLock`), or was lost before the write. Nothing was written.
+   */
   | 'lock_timeout'
+  /**
+   * The backend did not answer within the store's `timeoutMs`. A write that timed out may or may
+   * not have been applied (its request may still reach the backend): read again before retrying.
+   */
+  | 'timeout'
   /** The backend failed: file system, network, database, Redis. `cause` has the original error. */
   | 'backend';
 
@@ -28,6 +36,7 @@ const CODES: Record<StorageErrorReason, readonly [ErrorCode, Recovery]> = {
   decryption_failed: ['invalid_argument', 'fix_configuration'],
   corrupt: ['invalid_response', 'none'],
   lock_timeout: ['timeout', 'retry_later'],
+  timeout: ['timeout', 'retry_later'],
   backend: ['network_error', 'retry_later'],
 };
 

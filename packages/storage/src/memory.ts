@@ -154,6 +154,18 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): TokenStore 
       return owner;
     },
 
+    async extendLock(key: string, owner: string, lockOptions: LockOptions): Promise<boolean> {
+      open();
+      assertKey(NAME, key);
+      assertOwner(NAME, owner);
+      assertLockOptions(NAME, lockOptions);
+      const at = now();
+      const current = live(locks, key, at);
+      if (current === undefined || current.owner !== owner) return false;
+      locks.set(key, { owner, expiresAt: at + ttlToMs(lockOptions.ttlMs) });
+      return true;
+    },
+
     async unlock(key: string, owner: string): Promise<boolean> {
       open();
       assertKey(NAME, key);

@@ -30,6 +30,12 @@ export interface TokenStore {
   take(key: string): Promise<string | undefined>;
   /** Tries to take the named lock for ttlMs; returns an owner token, or undefined if someone else holds it. Never blocks. */
   tryLock(key: string, options: { readonly ttlMs: number }): Promise<string | undefined>;
+  /**
+   * Renews the lock: its TTL becomes `ttlMs` from now, only if `owner` still holds it
+   * (compare-and-extend, atomic). Returns false and changes nothing when the lock expired or is
+   * someone else's. A holder whose work outlasts the lock's TTL calls it before the TTL runs out.
+   */
+  extendLock(key: string, owner: string, options: { readonly ttlMs: number }): Promise<boolean>;
   /** Releases the lock only if `owner` still holds it (compare-and-delete). Returns whether it did. */
   unlock(key: string, owner: string): Promise<boolean>;
   /** Releases what the store opened itself (connections it created, timers); not an injected client/pool. */
@@ -41,9 +47,9 @@ export interface TokenStore {
   peek?(key: string): StoredEntry | undefined;
 }
 
-/** Options of `tryLock`. */
+/** Options of `tryLock` and `extendLock`. */
 export interface LockOptions {
-  /** How long the lock is held unless released first, in ms. */
+  /** How long the lock is held unless released (or extended) first, in ms. */
   readonly ttlMs: number;
 }
 

@@ -336,6 +336,70 @@ export function runTokenStoreConformance(options: ConformanceOptions): void {
         expect(await raw.readRawLock(k)).toBe(second);
       });
 
+      it('extends the lock past its original TTL; any instance can extend with the owner token', async () => {
+        const k = key('lock-extend');
+        const owner = await store.tryLock(k, { ttlMs: TTL });
+        expect(await store.extendLock(k, owner!, { ttlMs: TTL * 100 })).toBe(true);
+        await elapse(PAST_TTL);
+        for (const other of all) expect(await other.tryLock(k, { ttlMs: 60_000 })).toBeUndefined();
+        expect(await raw.readRawLock(k)).toBe(owner);
+        expect(await pick(1).extendLock(k, owner!, { ttlMs: TTL * 100 })).toBe(true);
+        expect(await raw.readRawLock(k)).toBe(owner);
+        expect(await store.unlock(k, owner!)).toBe(true);
+        expect(await raw.readRawLock(k)).toBeUndefined();
+        expect(await store.extendLock(k, owner!, { ttlMs: TTL * 100 })).toBe(false);
+        expect(await raw.readRawLock(k)).toBeUndefined();
+      });
+
+      it('sets the TTL to ttlMs from now: an extension can shorten it too', async () => {
+        const k = key('lock-extend-shorter');
+        const owner = await store.tryLock(k, { ttlMs: 60_000 });
+        expect(await store.extendLock(k, owner!, { ttlMs: TTL })).toBe(true);
+        await elapse(PAST_TTL);
+        const next = await pick(1).tryLock(k, { ttlMs: 60_000 });
+        expect(typeof next).toBe('string');
+        expect(await raw.readRawLock(k)).toBe(next);
+      });
+
+      if (options.timing === 'manual') {
+        it('counts an extended TTL from the moment of the extension', async () => {
+          const k = key('lock-extend-edge');
+          const owner = await store.tryLock(k, { ttlMs: 1000 });
+          await elapse(900);
+          expect(await store.extendLock(k, owner!, { ttlMs: 1000 })).toBe(true);
+          await elapse(999);
+          expect(await pick(1).tryLock(k, { ttlMs: 1000 })).toBeUndefined();
+          await elapse(1);
+          const next = await pick(1).tryLock(k, { ttlMs: 1000 });
+          expect(typeof next).toBe('string');
+          expect(await raw.readRawLock(k)).toBe(next);
+        });
+      }
+
+      it('refuses a non-owner and an expired owner, leaving the holder’s lock as it was', async () => {
+        const k = key('lock-extend-refused');
+        // No lock: an extension creates none.
+        expect(await store.extendLock(k, 'not-the-owner', { ttlMs: 60_000 })).toBe(false);
+        expect(await raw.readRawLock(k)).toBeUndefined();
+        const first = await store.tryLock(k, { ttlMs: TTL });
+        for (const other of all) {
+          expect(await other.extendLock(k, 'not-the-owner', { ttlMs: 60_000 })).toBe(false);
+        }
+        expect(await raw.readRawLock(k)).toBe(first);
+        // The refused extensions did not lengthen it: it expires on its own schedule.
+        await elapse(PAST_TTL);
+        expect(await store.extendLock(k, first!, { ttlMs: 60_000 })).toBe(false);
+        const second = await pick(1).tryLock(k, { ttlMs: TTL });
+        expect(typeof second).toBe('string');
+        // The old owner can neither revive its lock nor lengthen the new holder's.
+        expect(await store.extendLock(k, first!, { ttlMs: 60_000 })).toBe(false);
+        expect(await raw.readRawLock(k)).toBe(second);
+        await elapse(PAST_TTL);
+        const third = await store.tryLock(k, { ttlMs: 60_000 });
+        expect(typeof third).toBe('string');
+        expect(await raw.readRawLock(k)).toBe(third);
+      });
+
       it('lives in its own namespace, apart from entries', async () => {
         const k = key('lock-namespace');
         await store.set(k, 'data', { expectedVersion: 0 });
@@ -371,6 +435,9 @@ export function runTokenStoreConformance(options: ConformanceOptions): void {
         await rejects(() => store.delete(k, { expectedVersion: -2 }));
         await rejects(() => store.tryLock(k, { ttlMs: -5 }));
         await rejects(() => store.unlock(k, ''));
+        await rejects(() => store.extendLock(k, '', { ttlMs: 1000 }));
+        await rejects(() => store.extendLock(k, 'owner', { ttlMs: 0 }));
+        await rejects(() => store.extendLock('', 'owner', { ttlMs: 1000 }));
         expect(await raw.readRaw(k)).toBeUndefined();
       });
 
@@ -404,6 +471,9 @@ export function runTokenStoreConformance(options: ConformanceOptions): void {
         await store.close();
         await expect(store.get(k)).rejects.toMatchObject({ name: 'StorageError' });
         await expect(store.set(k, 'v', { expectedVersion: 1 })).rejects.toMatchObject({
+          name: 'StorageError',
+        });
+        await expect(store.extendLock(k, 'owner', { ttlMs: 1000 })).rejects.toMatchObject({
           name: 'StorageError',
         });
       });

@@ -2,8 +2,13 @@
  * The file store: one JSON file holding every entry and lock, for one machine's processes (a CLI,
  * a few workers). Reads take no lock: each write replaces the file whole by rename, so a reader sees
  * the old or the new file, never half of one. Every read-modify-write (set, delete, take, tryLock,
- * unlock) holds a cross-process lock file (`<path>.lock`) from the read to the rename, so
- * compare-and-set and consume-once hold across processes on this machine.
+ * extendLock, unlock) holds a cross-process lock file (`<path>.lock`, see `file-lock.ts`) from the
+ * read to the rename, so compare-and-set and consume-once hold across processes on this machine.
+ *
+ * Every call settles within `timeoutMs`: as `lock_timeout` when it was still waiting for the lock
+ * file (another process holds it), as `timeout` when the file system did not answer. A call that
+ * timed out writes nothing afterwards: it checks, right before its write, that its caller is still
+ * waiting and that the lock file is still its own.
  *
  * Writes: a temp file beside the target (mode 0600), fsync, rename over the target, fsync the
  * directory. Optional AES-256-GCM at rest (see `file-format.ts`): a wrong key is an error before
@@ -12,6 +17,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
+import { settleWithin, timeoutError, timeoutOption } from '../deadline.js';
 import { StorageError } from '../errors.js';
 import type { DeleteOptions, LockOptions, SetOptions, StoredEntry, TokenStore } from '../types.js';
 import {
@@ -24,7 +30,7 @@ import {
   ttlToMs,
 } from '../validate.js';
 import { decode, encode, type FileData, FormatError, parseEncryptionKey } from './file-format.js';
-import { acquireFileLock, FileLockTimeout } from './file-lock.js';
+import { acquireFileLock, FileLockLost } from './file-lock.js';
 
 export interface FileStoreOptions {
   /** The store file. Its directory is created (mode 0700) when missing. The lock is `<path>.lock`. */
@@ -36,9 +42,17 @@ export interface FileStoreOptions {
   readonly encryptionKey?: Uint8Array | string;
   /** The clock for TTLs, in ms since the epoch. Default `Date.now`; inject one for deterministic tests. */
   readonly now?: () => number;
-  /** How long to wait for the lock file before failing with `lock_timeout`. Default 10 000 ms. */
-  readonly lockTimeoutMs?: number;
-  /** A lock file older than this is taken to be left over from a crash. Default 10 000 ms. */
+  /**
+   * No call takes longer than this, in ms. Past it a call fails with `lock_timeout` when it was
+   * waiting for another process's lock file, else with `timeout`. Default 5000.
+   */
+  readonly timeoutMs?: number;
+  /**
+   * A lock file whose holder cannot be checked from here (another host or pid namespace, e.g.
+   * another container on a shared volume) is broken when its heartbeat is older than this.
+   * Holders on this machine are never broken by age, only when their process is gone.
+   * Default 30 000 ms.
+   */
   readonly lockStaleMs?: number;
 }
 
@@ -50,13 +64,7 @@ function errorCode(error: unknown): string | undefined {
     : undefined;
 }
 
-function positive(value: number | undefined, fallback: number, option: string): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new StorageError(NAME, 'invalid_argument', `${option} must be a positive number of ms`);
-  }
-  return value;
-}
+const DEFAULT_LOCK_STALE_MS = 30_000;
 
 /** Creates a store backed by one JSON file, safe across this machine's processes. */
 export function createFileStore(options: FileStoreOptions): TokenStore {
@@ -80,10 +88,8 @@ export function createFileStore(options: FileStoreOptions): TokenStore {
       );
     }
   }
-  const lockOptions = {
-    timeoutMs: positive(options.lockTimeoutMs, 10_000, 'lockTimeoutMs'),
-    staleMs: positive(options.lockStaleMs, 10_000, 'lockStaleMs'),
-  };
+  const timeoutMs = timeoutOption(NAME, options.timeoutMs);
+  const staleMs = timeoutOption(NAME, options.lockStaleMs, 'lockStaleMs', DEFAULT_LOCK_STALE_MS);
   let closed = false;
   /** This instance's read-modify-writes run one at a time; the lock file orders them with others. */
   let queue: Promise<unknown> = Promise.resolve();
@@ -93,10 +99,12 @@ export function createFileStore(options: FileStoreOptions): TokenStore {
     if (error instanceof FormatError) {
       throw new StorageError(NAME, error.kind, `${error.message} (${path})`);
     }
-    if (error instanceof FileLockTimeout) {
-      throw new StorageError(NAME, 'lock_timeout', `could not lock ${lockPath} while ${doing}`, {
-        cause: error,
-      });
+    if (error instanceof FileLockLost) {
+      throw new StorageError(
+        NAME,
+        'lock_timeout',
+        `lost the lock ${lockPath} while ${doing} (another process judged it stale); nothing was written`,
+      );
     }
     const code = errorCode(error);
     throw new StorageError(NAME, 'backend', `${doing} ${path} failed${code ? ` (${code})` : ''}`, {
@@ -174,23 +182,47 @@ export function createFileStore(options: FileStoreOptions): TokenStore {
     doing: string,
     change: (data: FileData, at: number) => { result: T; write: boolean },
   ): Promise<T> => {
+    // Aborted when the caller's deadline passes: the wait for the lock ends, and no write follows.
+    const deadline = new AbortController();
+    let locked = false;
     const run = async (): Promise<T> => {
+      deadline.signal.throwIfAborted();
       await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-      const release = await acquireFileLock(lockPath, lockOptions);
+      const lock = await acquireFileLock(lockPath, { staleMs, signal: deadline.signal });
+      locked = true;
       try {
         const data = await load();
         const at = now();
         const swept = sweep(data, at);
         const { result, write } = change(data, at);
-        if (write || swept) await save(data);
+        if (write || swept) {
+          await lock.verify();
+          // Past its deadline the caller was told this call failed: a write now would land behind
+          // its back. (Checked last, right before the write, which is then the only window left.)
+          deadline.signal.throwIfAborted();
+          await save(data);
+        }
         return result;
       } finally {
-        await release();
+        await lock.release();
       }
     };
-    const next = queue.then(run, run).catch((error: unknown) => fail(error, doing));
+    const next = queue.then(run, run);
     queue = next.catch(() => undefined);
-    return next;
+    return settleWithin(
+      next.catch((error: unknown) => fail(error, doing)),
+      timeoutMs,
+      () => {
+        deadline.abort();
+        return locked
+          ? timeoutError(NAME, `${doing} ${path}`, timeoutMs)
+          : new StorageError(
+              NAME,
+              'lock_timeout',
+              `could not lock ${lockPath} within ${timeoutMs} ms while ${doing}: it stayed held (by another process, or by a stalled call of this store)`,
+            );
+      },
+    );
   };
 
   return {
@@ -199,14 +231,16 @@ export function createFileStore(options: FileStoreOptions): TokenStore {
     async get(entryKey: string): Promise<StoredEntry | undefined> {
       open_();
       assertKey(NAME, entryKey);
-      try {
-        const entry = (await load()).entries[entryKey];
-        if (entry === undefined) return undefined;
-        if (entry.expiresAt !== null && now() >= entry.expiresAt) return undefined;
-        return { value: entry.value, version: entry.version };
-      } catch (error) {
-        return fail(error, 'reading');
-      }
+      const read = load().then(
+        (data) => {
+          const entry = data.entries[entryKey];
+          if (entry === undefined) return undefined;
+          if (entry.expiresAt !== null && now() >= entry.expiresAt) return undefined;
+          return { value: entry.value, version: entry.version };
+        },
+        (error: unknown) => fail(error, 'reading'),
+      );
+      return settleWithin(read, timeoutMs, () => timeoutError(NAME, `reading ${path}`, timeoutMs));
     },
 
     async set(
@@ -268,6 +302,20 @@ export function createFileStore(options: FileStoreOptions): TokenStore {
       });
     },
 
+    async extendLock(lockKey: string, owner: string, lockOptions_: LockOptions): Promise<boolean> {
+      open_();
+      assertKey(NAME, lockKey);
+      assertOwner(NAME, owner);
+      assertLockOptions(NAME, lockOptions_);
+      const ttl = ttlToMs(lockOptions_.ttlMs);
+      return modify('extending a lock in', (data, at) => {
+        // Expired locks were swept before `change` runs: an expired lock is no longer the owner's.
+        if (data.locks[lockKey]?.owner !== owner) return { result: false, write: false };
+        data.locks[lockKey] = { owner, expiresAt: at + ttl };
+        return { result: true, write: true };
+      });
+    },
+
     async unlock(lockKey: string, owner: string): Promise<boolean> {
       open_();
       assertKey(NAME, lockKey);
@@ -281,8 +329,9 @@ export function createFileStore(options: FileStoreOptions): TokenStore {
 
     async close(): Promise<void> {
       closed = true;
-      // Let this instance's writes in flight finish, so none is cut off by the process exiting.
-      await queue;
+      // Let this instance's writes in flight finish, so none is cut off by the process exiting;
+      // each of them gives up by its own deadline, so this wait is bounded too.
+      await settleWithin(queue, timeoutMs, () => undefined).catch(() => undefined);
     },
   };
 }
