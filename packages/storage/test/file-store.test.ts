@@ -1,9 +1,22 @@
-import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { execFile, spawn } from 'node:child_process';
+import { constants, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  mkdir,
+  mkdtemp,
+  open,
+  readdir,
+  readFile,
+  rm,
+  stat,
+  utimes,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { acquireFileLock } from '../src/file/file-lock.js';
+import { currentHolder } from '../src/file/holder.js';
 import { createFileStore, isStorageError } from '../src/index.js';
 import { compileForChild } from './compile-for-child.js';
 
@@ -62,6 +75,17 @@ describe('createFileStore', () => {
       }
       expect(isStorageError(error, 'invalid_argument')).toBe(true);
       expect((error as Error).message).toMatch(/^\[hh-oauth\/storage-file\] encryptionKey/);
+    }
+  });
+
+  it('rejects timeouts that cannot work at creation', () => {
+    for (const bad of [0, -1, Number.NaN, Number.POSITIVE_INFINITY, '5000' as never]) {
+      expect(() => createFileStore({ path, timeoutMs: bad })).toThrow(
+        /^\[hh-oauth\/storage-file\] timeoutMs must be a positive number of ms/,
+      );
+      expect(() => createFileStore({ path, lockStaleMs: bad })).toThrow(
+        /^\[hh-oauth\/storage-file\] lockStaleMs must be a positive number of ms/,
+      );
     }
   });
 
@@ -128,24 +152,58 @@ describe('createFileStore', () => {
     expect(await readFile(foreign, 'utf8')).toBe('{"something":"else"}');
   });
 
-  it('breaks a lock file left by a dead process', async () => {
-    const store = createFileStore({ path });
+  it('breaks a lock file left by a dead process at once, long before lockStaleMs', async () => {
+    const store = createFileStore({ path, lockStaleMs: 600_000 });
     await store.set('k', 'v1', { expectedVersion: 0 });
     const dead = await run(process.execPath, ['-e', 'console.log(process.pid)']);
     await writeFile(
       `${path}.lock`,
-      JSON.stringify({
-        pid: Number(dead.stdout.trim()),
-        host: (await import('node:os')).hostname(),
-        token: 't',
-      }),
+      JSON.stringify({ ...currentHolder(), pid: Number(dead.stdout.trim()), token: 't' }),
     );
+    const started = Date.now();
     expect(await store.set('k', 'v2', { expectedVersion: 1 })).toBe(2);
+    expect(Date.now() - started).toBeLessThan(1_000);
     await expect(stat(`${path}.lock`)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
+  it('never breaks the lock of a live process of this machine, however old its heartbeat', async () => {
+    const live = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], {
+      stdio: 'ignore',
+    });
+    try {
+      const store = createFileStore({ path, lockStaleMs: 100, timeoutMs: 400 });
+      await store.set('k', 'v1', { expectedVersion: 0 });
+      const body = JSON.stringify({
+        ...currentHolder(),
+        pid: live.pid,
+        start: undefined,
+        token: 't',
+      });
+      await writeFile(`${path}.lock`, body);
+      const old = new Date(Date.now() - 3_600_000);
+      await utimes(`${path}.lock`, old, old);
+      const error = await failure(store.set('k', 'v2', { expectedVersion: 1 }));
+      expect(isStorageError(error, 'lock_timeout')).toBe(true);
+      expect(await readFile(`${path}.lock`, 'utf8')).toBe(body);
+      expect(await store.get('k')).toEqual({ value: 'v1', version: 1 });
+    } finally {
+      live.kill('SIGKILL');
+    }
+  });
+
+  it('breaks a lock whose pid now names a later process (start time differs)', async () => {
+    const store = createFileStore({ path, lockStaleMs: 600_000 });
+    await store.set('k', 'v1', { expectedVersion: 0 });
+    // This very pid, as if an earlier process had had it: same pid, another start time.
+    await writeFile(
+      `${path}.lock`,
+      JSON.stringify({ ...currentHolder(), start: 'an-earlier-boot-tick', token: 't' }),
+    );
+    expect(await store.set('k', 'v2', { expectedVersion: 1 })).toBe(2);
+  });
+
   it('breaks a lock file older than lockStaleMs, and times out on a live one', async () => {
-    const store = createFileStore({ path, lockStaleMs: 5_000, lockTimeoutMs: 200 });
+    const store = createFileStore({ path, lockStaleMs: 5_000, timeoutMs: 200 });
     const live = JSON.stringify({ pid: process.pid, host: 'elsewhere', token: 't' });
     await mkdir(join(directory, 'nested'));
     await writeFile(`${path}.lock`, live);
@@ -155,6 +213,83 @@ describe('createFileStore', () => {
     const old = new Date(Date.now() - 60_000);
     await utimes(`${path}.lock`, old, old);
     expect(await store.set('k', 'v', { expectedVersion: 0 })).toBe(1);
+  });
+
+  it('beats a heartbeat on the lock file while it is held', async () => {
+    await mkdir(join(directory, 'nested'));
+    const lockPath = `${path}.lock`;
+    const lock = await acquireFileLock(lockPath, {
+      staleMs: 120,
+      signal: new AbortController().signal,
+    });
+    try {
+      const past = new Date(Date.now() - 60_000);
+      await utimes(lockPath, past, past);
+      // Every staleMs / 6 = 20 ms the holder touches its lock file again.
+      await expect
+        .poll(async () => Date.now() - (await stat(lockPath)).mtimeMs, { timeout: 2_000 })
+        .toBeLessThan(1_000);
+      await lock.verify();
+    } finally {
+      await lock.release();
+    }
+    await expect(stat(lockPath)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('writes nothing when its lock file was taken from it, and leaves the new holder’s lock alone', async () => {
+    const lockPath = `${path}.lock`;
+    const intruder = JSON.stringify({ pid: process.pid, host: 'elsewhere', token: 'intruder' });
+    let steal = false;
+    const store = createFileStore({
+      path,
+      // Called under the lock, between reading the file and writing it.
+      now: () => {
+        if (steal) {
+          steal = false;
+          unlinkSync(lockPath);
+          writeFileSync(lockPath, intruder);
+        }
+        return Date.now();
+      },
+    });
+    await store.set('k', 'v1', { expectedVersion: 0 });
+    steal = true;
+    const error = await failure(store.set('k', 'v2', { expectedVersion: 1 }));
+    expect(isStorageError(error, 'lock_timeout')).toBe(true);
+    expect((error as Error).message).toMatch(/nothing was written/);
+    expect(await readFile(lockPath, 'utf8')).toBe(intruder);
+    await rm(lockPath);
+    expect(await store.get('k')).toEqual({ value: 'v1', version: 1 });
+  });
+
+  it('settles with timeout when the file system does not answer, and writes nothing afterwards', async () => {
+    await mkdir(join(directory, 'nested'));
+    // Opening a FIFO for reading blocks until a writer comes: a file that never answers.
+    await run('mkfifo', [path]);
+    const store = createFileStore({ path, timeoutMs: 1_000 });
+    const started = Date.now();
+    const read = await failure(store.get('session:abc'));
+    const write = await failure(store.set('session:abc', SECRET, { expectedVersion: 0 }));
+    const elapsed = Date.now() - started;
+    for (const error of [read, write]) {
+      expect(isStorageError(error, 'timeout')).toBe(true);
+      expect(error).toMatchObject({ code: 'timeout', recovery: 'retry_later' });
+      expect(JSON.stringify(error)).not.toContain(SECRET);
+      expect((error as Error).message).not.toContain('session:abc');
+    }
+    expect(elapsed).toBeLessThan(1_000 * 2 + 2_000);
+    // Let the blocked reads finish: a writer that comes and goes gives every waiting reader an
+    // empty file. The timed-out set then finds its caller gone and must not write.
+    const unblock = async (): Promise<boolean> => {
+      const writer = await open(path, constants.O_WRONLY | constants.O_NONBLOCK).catch(() => {});
+      await writer?.close();
+      return stat(`${path}.lock`).then(
+        () => false,
+        () => true,
+      );
+    };
+    await expect.poll(unblock).toBe(true);
+    expect((await stat(path)).isFIFO()).toBe(true);
   });
 
   it('serializes read-modify-writes of several processes (real child processes)', async () => {

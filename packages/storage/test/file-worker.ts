@@ -5,7 +5,7 @@
 import { createFileStore } from '../src/index.js';
 
 const [path, rounds] = process.argv.slice(2);
-const store = createFileStore({ path: path!, lockTimeoutMs: 30_000 });
+const store = createFileStore({ path: path!, timeoutMs: 30_000 });
 
 let increments = 0;
 while (increments < Number(rounds)) {

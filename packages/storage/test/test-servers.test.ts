@@ -41,6 +41,38 @@ describe('test servers', () => {
     await expect(ask(server.port, 'x')).rejects.toMatchObject({ code: 'ECONNREFUSED' });
   });
 
+  it('freezes, resumes, halts and starts redis-server again on the same port', async () => {
+    const server = await startRedisServer();
+    try {
+      server.pause();
+      // Frozen: the kernel still accepts the connection, the server answers nothing.
+      const answer = ask(server.port, 'PING\r\n');
+      const quiet = new Promise((resolve) => setTimeout(() => resolve('no answer'), 300));
+      expect(await Promise.race([answer, quiet])).toBe('no answer');
+      server.resume();
+      expect(await answer).toBe('+PONG\r\n');
+      await server.halt();
+      await expect(ask(server.port, 'PING\r\n')).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+      await server.start();
+      expect(await ask(server.port, 'PING\r\n')).toBe('+PONG\r\n');
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('halts PostgreSQL and starts it again on the same port', async () => {
+    const server = await startPostgresServer();
+    const sslRequest = Buffer.from([0, 0, 0, 8, 4, 210, 22, 47]);
+    try {
+      await server.halt();
+      await expect(ask(server.port, sslRequest)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+      await server.start();
+      expect(await ask(server.port, sslRequest)).toBe('N');
+    } finally {
+      await server.stop();
+    }
+  });
+
   it('fails loudly when the binary is missing', async () => {
     await expect(startRedisServer({ binary: '/nonexistent/redis-server' })).rejects.toThrow(
       /could not start/,

@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { chown, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findBinary, freePort, startProcess, versionDirs } from './process.js';
+import { findBinary, freePort, type Started, startProcess, versionDirs } from './process.js';
 
 export interface PostgresTestServer {
   /** e.g. postgresql://postgres@127.0.0.1:54329/postgres */
@@ -21,6 +21,10 @@ export interface PostgresTestServer {
   readonly port: number;
   readonly user: 'postgres';
   readonly database: 'postgres';
+  /** Stops the server (fast shutdown, as `pg_ctl stop -m fast`), keeping its data; `start()` brings it back. */
+  halt(): Promise<void>;
+  /** Starts the server again after `halt()`, on the same port, with the same data. */
+  start(): Promise<void>;
   /** Stops the server (fast shutdown) and removes its folder. */
   stop(): Promise<void>;
 }
@@ -113,56 +117,73 @@ export async function startPostgresServer(
     throw error;
   }
 
+  const launch = (port: number): Promise<Started> =>
+    startProcess(
+      postgres,
+      [
+        '-D',
+        data,
+        '-p',
+        String(port),
+        '-h',
+        '127.0.0.1',
+        '-k',
+        sockets,
+        '-c',
+        'fsync=off',
+        '-c',
+        'synchronous_commit=off',
+        '-c',
+        'full_page_writes=off',
+        '-c',
+        'max_connections=100',
+        '-c',
+        'shared_buffers=32MB',
+      ],
+      {
+        ...as,
+        cwd: directory,
+        env,
+        what: `postgres (${postgres}${account ? ` as ${account.name}` : ''}) on port ${port}`,
+        timeoutMs: 30_000,
+        ready: (output) => output.includes('database system is ready to accept connections'),
+      },
+    );
+
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
+    let server: Started | undefined;
     try {
-      const server = await startProcess(
-        postgres,
-        [
-          '-D',
-          data,
-          '-p',
-          String(port),
-          '-h',
-          '127.0.0.1',
-          '-k',
-          sockets,
-          '-c',
-          'fsync=off',
-          '-c',
-          'synchronous_commit=off',
-          '-c',
-          'full_page_writes=off',
-          '-c',
-          'max_connections=100',
-          '-c',
-          'shared_buffers=32MB',
-        ],
-        {
-          ...as,
-          cwd: directory,
-          env,
-          what: `postgres (${postgres}${account ? ` as ${account.name}` : ''}) on port ${port}`,
-          timeoutMs: 30_000,
-          ready: (output) => output.includes('database system is ready to accept connections'),
-        },
-      );
-      return {
-        connectionString: `postgresql://postgres@127.0.0.1:${port}/postgres`,
-        host: '127.0.0.1',
-        port,
-        user: 'postgres',
-        database: 'postgres',
-        async stop() {
-          // SIGINT = fast shutdown: disconnect clients, stop now.
-          await server.stop('SIGINT');
-          await cleanup();
-        },
-      };
+      server = await launch(port);
     } catch (error) {
       lastError = error;
+      continue;
     }
+    return {
+      connectionString: `postgresql://postgres@127.0.0.1:${port}/postgres`,
+      host: '127.0.0.1',
+      port,
+      user: 'postgres',
+      database: 'postgres',
+      async halt() {
+        const current = server;
+        if (current === undefined) throw new Error('postgres is halted already');
+        server = undefined;
+        // SIGINT = fast shutdown: disconnect clients, stop now.
+        await current.stop('SIGINT');
+      },
+      async start() {
+        if (server !== undefined) throw new Error('postgres is running already');
+        server = await launch(port);
+      },
+      async stop() {
+        const current = server;
+        server = undefined;
+        await current?.stop('SIGINT');
+        await cleanup();
+      },
+    };
   }
   await cleanup();
   throw lastError;
