@@ -7,8 +7,13 @@
  *   `UPDATE … WHERE version = $n` to update;
  * - consume-once: `DELETE … RETURNING value`;
  * - locks: a row with owner and expiry, taken by `INSERT … ON CONFLICT DO UPDATE WHERE <expired>`,
- *   released by `DELETE … WHERE owner = $2`;
+ *   extended by `UPDATE … WHERE owner = $2 AND <live>`, released by `DELETE … WHERE owner = $2`;
  * - expiry: `expires_at` against the database's `now()`, one clock for every client.
+ *
+ * Every call settles within `timeoutMs`: it races a timer whatever pool it runs on (a pool's wait
+ * for a free connection has no other bound), each query carries a client-side `query_timeout`, and
+ * a pool the store creates also has the server-side timeouts (see `ownPoolTimeouts`), so that
+ * the server itself gives up on statements nobody waits for any more.
  *
  * @see https://www.postgresql.org/docs/current/sql-insert.html#SQL-ON-CONFLICT PostgreSQL: ON CONFLICT
  * @see https://www.postgresql.org/docs/current/transaction-iso.html#XACT-READ-COMMITTED PostgreSQL: Read Committed
@@ -20,12 +25,16 @@ import {
   assertOwner,
   assertSetArguments,
   createLockOwner,
+  DEFAULT_TIMEOUT_MS,
   type DeleteOptions,
   type LockOptions,
   type SetOptions,
   StorageError,
   type StoredEntry,
+  settleWithin,
   type TokenStore,
+  timeoutError,
+  timeoutOption,
   ttlToMs,
 } from '@hh-oauth/storage';
 import pg from 'pg';
@@ -39,12 +48,17 @@ interface CommonOptions {
   readonly tableName?: string;
   /** Create the tables on first use (default true). With false, call `migrate()` yourself or manage the schema. */
   readonly autoMigrate?: boolean;
+  /**
+   * No call takes longer than this, in ms: past it the call fails with a `timeout` StorageError
+   * (`lock_timeout` when a row or table lock held by someone else made it wait). Default 5000.
+   */
+  readonly timeoutMs?: number;
 }
 
 export interface PostgresConnectionOptions extends CommonOptions {
   /** e.g. `postgresql://user@host:5432/db`; the store opens, and on close() ends, its own pool. */
   readonly connectionString: string;
-  /** More `pg.Pool` options for the pool the store creates. */
+  /** More `pg.Pool` options for the pool the store creates; they override the store's defaults. */
   readonly poolOptions?: pg.PoolConfig;
 }
 
@@ -66,6 +80,41 @@ const NAME = 'postgres';
 const SWEEP_EVERY = 200;
 
 /**
+ * Timeouts of a pool the store creates, so that neither side waits unboundedly:
+ * - `connectionTimeoutMillis`: a connection attempt (and the wait for a free pooled client);
+ * - `query_timeout`: the client stops waiting for a reply (and drops that connection);
+ * - `statement_timeout`: the server cancels a statement, so a timed-out write is not applied
+ *   later behind its caller's back;
+ * - `lock_timeout`, half the budget: a statement waiting for a row or table lock held by someone
+ *   else is cancelled first and reported as `lock_timeout` (nothing was written), before the
+ *   budget runs out and the outcome would be unknown.
+ */
+function ownPoolTimeouts(timeoutMs: number): pg.PoolConfig {
+  return {
+    connectionTimeoutMillis: timeoutMs,
+    query_timeout: timeoutMs,
+    statement_timeout: timeoutMs,
+    lock_timeout: Math.max(1, Math.ceil(timeoutMs / 2)),
+  };
+}
+
+/** One store call in progress: `expired` once its deadline passed. */
+interface Call {
+  expired: boolean;
+}
+
+/** pg's messages for its client-side timeouts: the query, the pool's wait, the connection. */
+const PG_TIMEOUTS = new Set([
+  'Query read timeout',
+  'timeout exceeded when trying to connect',
+  'Connection terminated due to connection timeout',
+]);
+/** SQLSTATE query_canceled: statement_timeout (or a cancel request). */
+const QUERY_CANCELED = '57014';
+/** SQLSTATE lock_not_available: lock_timeout. */
+const LOCK_NOT_AVAILABLE = '55P03';
+
+/**
  * A pg error, made safe to keep as `cause`: its `detail`, `where` and the like may quote row data
  * (keys, values), so only name, SQLSTATE code and message are kept.
  */
@@ -80,6 +129,7 @@ function sanitize(error: unknown): Error {
 
 /** Creates a token store on PostgreSQL (node-postgres 8). */
 export function createPostgresStore(options: PostgresStoreOptions): PostgresTokenStore {
+  const timeoutMs = timeoutOption(NAME, options.timeoutMs, 'timeoutMs', DEFAULT_TIMEOUT_MS);
   const table = options.tableName ?? 'hh_oauth_entries';
   if (typeof table !== 'string' || !isTableName(table)) {
     throw new StorageError(
@@ -102,6 +152,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresToke
   ) {
     owned = new pg.Pool({
       max: 4,
+      ...ownPoolTimeouts(timeoutMs),
       ...options.poolOptions,
       connectionString: options.connectionString,
     });
@@ -142,6 +193,8 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresToke
       ON CONFLICT (key) DO UPDATE SET owner = EXCLUDED.owner, expires_at = EXCLUDED.expires_at
       WHERE l.expires_at <= now()
       RETURNING owner`,
+    extend: `UPDATE ${locks} SET expires_at = now() + $3::bigint * interval '1 millisecond'
+      WHERE key = $1 AND owner = $2 AND expires_at > now()`,
     unlock: `DELETE FROM ${locks} WHERE key = $1 AND owner = $2 AND expires_at > now()`,
     sweep: `WITH gone AS (DELETE FROM ${entries} WHERE key IN (
         SELECT key FROM ${entries} WHERE expires_at <= now() LIMIT 500)),
@@ -156,15 +209,54 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresToke
 
   const fail = (error: unknown, doing: string): never => {
     if (error instanceof StorageError) throw error;
-    throw new StorageError(NAME, 'backend', `${doing} failed`, { cause: sanitize(error) });
+    const cause = sanitize(error);
+    const code = (error as { code?: unknown } | undefined)?.code;
+    if (code === LOCK_NOT_AVAILABLE) {
+      throw new StorageError(
+        NAME,
+        'lock_timeout',
+        `${doing} waited too long for a lock held by another session; nothing was written`,
+        { cause },
+      );
+    }
+    if (code === QUERY_CANCELED || (error instanceof Error && PG_TIMEOUTS.has(error.message))) {
+      throw timeoutError(NAME, doing, timeoutMs, { cause });
+    }
+    throw new StorageError(NAME, 'backend', `${doing} failed`, { cause });
+  };
+
+  /**
+   * One query on the pool. An injected pool gets the client-side timeout per query; a pool the
+   * store created has it (and the server-side ones) in its configuration.
+   */
+  const send = (text: string, values?: unknown[]): Promise<pg.QueryResult> =>
+    owned === undefined
+      ? pool.query({ text, values, query_timeout: timeoutMs } as pg.QueryConfig)
+      : pool.query(text, values);
+
+  /**
+   * `work`'s outcome as the store reports it, within `timeoutMs` whatever the pool does. `work`
+   * is told when its deadline passed (`call.expired`), so that it sends nothing more after that.
+   */
+  const bounded = <T>(doing: string, work: (call: Call) => Promise<T>): Promise<T> => {
+    const call: Call = { expired: false };
+    return settleWithin(
+      work(call).catch((error: unknown) => fail(error, doing)),
+      timeoutMs,
+      () => {
+        call.expired = true;
+        return timeoutError(NAME, doing, timeoutMs);
+      },
+    );
   };
 
   const migrate = (): Promise<void> => {
-    migrated ??= pool.query(migrationSql(table)).then(
+    if (closed) return Promise.reject(new StorageError(NAME, 'closed', 'the store is closed'));
+    migrated ??= bounded(`creating table ${table}`, () => send(migrationSql(table))).then(
       () => undefined,
       (error: unknown) => {
         migrated = undefined;
-        return fail(error, `creating table ${table}`);
+        throw error;
       },
     );
     return migrated;
@@ -172,17 +264,18 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresToke
 
   const query = async (doing: string, text: string, values: unknown[]): Promise<pg.QueryResult> => {
     if (closed) throw new StorageError(NAME, 'closed', 'the store is closed');
-    if (options.autoMigrate !== false) await migrate();
-    try {
-      return await pool.query(text, values);
-    } catch (error) {
-      return fail(error, doing);
-    }
+    return bounded(doing, async (call) => {
+      if (options.autoMigrate !== false) await migrate();
+      // A migration that outlasted the deadline: the caller was told this call failed, so the
+      // statement is not sent behind its back.
+      if (call.expired) throw timeoutError(NAME, doing, timeoutMs);
+      return send(text, values);
+    });
   };
 
   const wrote = (): void => {
     writes += 1;
-    if (writes % SWEEP_EVERY === 0) void pool.query(sql.sweep).catch(() => undefined);
+    if (writes % SWEEP_EVERY === 0) void send(sql.sweep).catch(() => undefined);
   };
 
   const open = (): void => {
@@ -254,6 +347,19 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresToke
       return owner;
     },
 
+    async extendLock(key: string, owner: string, lockOptions: LockOptions): Promise<boolean> {
+      open();
+      assertKey(NAME, key);
+      assertOwner(NAME, owner);
+      assertLockOptions(NAME, lockOptions);
+      const { rowCount } = await query('extending a lock', sql.extend, [
+        key,
+        owner,
+        ttlToMs(lockOptions.ttlMs),
+      ]);
+      return (rowCount ?? 0) > 0;
+    },
+
     async unlock(key: string, owner: string): Promise<boolean> {
       open();
       assertKey(NAME, key);
@@ -265,7 +371,11 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresToke
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
-      await owned?.end();
+      if (owned === undefined) return;
+      // end() waits for checked-out clients; each of those gives up by its query_timeout.
+      await settleWithin(owned.end(), timeoutMs, () =>
+        timeoutError(NAME, 'closing the pool', timeoutMs),
+      );
     },
   };
 }

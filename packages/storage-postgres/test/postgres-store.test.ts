@@ -12,6 +12,9 @@ let tables = 0;
 beforeAll(async () => {
   server = await startPostgresServer();
   raw = new pg.Pool({ connectionString: server.connectionString, max: 2 });
+  // end() resolves before its connections have closed; one the server's shutdown reaches first is
+  // reported as a pool 'error' event, which would otherwise be an uncaught exception.
+  raw.on('error', () => undefined);
 });
 afterAll(async () => {
   await raw?.end();
@@ -155,6 +158,11 @@ describe('createPostgresStore', () => {
     );
     for (const tableName of ['Tokens', 'a;drop table x', 'a.b.c', '"quoted"', '']) {
       expect(() => createPostgresStore({ pool: raw, tableName })).toThrow(/tableName/);
+    }
+    for (const timeoutMs of [0, -1, Number.NaN, Number.POSITIVE_INFINITY, '5000' as never]) {
+      expect(() => createPostgresStore({ pool: raw, timeoutMs })).toThrow(
+        /\[hh-oauth\/storage-postgres\] timeoutMs must be a positive number of ms/,
+      );
     }
   });
 });

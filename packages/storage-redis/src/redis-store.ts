@@ -2,7 +2,14 @@
  * The Redis store: entries, versions and TTLs live in Redis, so compare-and-set, consume-once and
  * the lock hold across processes and machines. Compare-and-set, `delete` with a version and `take`
  * are Lua scripts (atomic on the server); the lock is `SET key owner NX PX ttl` and is released by a
- * Lua compare-and-delete; TTLs are Redis's own key expiry.
+ * Lua compare-and-delete (and extended by a Lua compare-and-PEXPIRE); TTLs are Redis's own key
+ * expiry.
+ *
+ * Every call settles within `timeoutMs`: it races a timer, whatever client it runs on, so a Redis
+ * that stopped answering (SIGSTOP, a network partition, a full failover) yields a `timeout`
+ * StorageError instead of a promise that never settles. For a client it creates from a URL the
+ * store also sets ioredis' own bounds (see `ownClientOptions`), so no command waits forever
+ * inside ioredis either.
  */
 import { createHash } from 'node:crypto';
 import {
@@ -12,27 +19,36 @@ import {
   assertOwner,
   assertSetArguments,
   createLockOwner,
+  DEFAULT_TIMEOUT_MS,
   type DeleteOptions,
   type LockOptions,
   type SetOptions,
   StorageError,
   type StoredEntry,
+  settleWithin,
   type TokenStore,
+  timeoutError,
+  timeoutOption,
   ttlToMs,
 } from '@hh-oauth/storage';
 import type { Cluster, RedisOptions } from 'ioredis';
 import { Redis } from 'ioredis';
-import { DELETE_SCRIPT, SET_SCRIPT, TAKE_SCRIPT, UNLOCK_SCRIPT } from './scripts.js';
+import { DELETE_SCRIPT, EXTEND_SCRIPT, SET_SCRIPT, TAKE_SCRIPT, UNLOCK_SCRIPT } from './scripts.js';
 
 interface CommonOptions {
   /** Prepended to every key this store writes: `<keyPrefix>data:<key>`, `<keyPrefix>lock:<key>`. Default `hh-oauth:`. */
   readonly keyPrefix?: string;
+  /**
+   * No call takes longer than this, in ms: past it the call fails with a `timeout` StorageError
+   * (a write that timed out may still be applied when Redis wakes up: read again). Default 5000.
+   */
+  readonly timeoutMs?: number;
 }
 
 export interface RedisUrlOptions extends CommonOptions {
   /** e.g. `redis://127.0.0.1:6379/0` or `rediss://…`; the store opens and, on close(), quits its own client. */
   readonly url: string;
-  /** More ioredis options for the client the store creates. */
+  /** More ioredis options for the client the store creates; they override the store's defaults. */
   readonly redisOptions?: RedisOptions;
 }
 
@@ -60,7 +76,39 @@ const SCRIPTS = {
   delete: script(DELETE_SCRIPT),
   take: script(TAKE_SCRIPT),
   unlock: script(UNLOCK_SCRIPT),
+  extend: script(EXTEND_SCRIPT),
 };
+
+/**
+ * ioredis options for a client the store creates, so that no command waits unboundedly inside
+ * ioredis (its defaults: no command timeout, 20 reconnection attempts per queued command):
+ * - `connectTimeout`, `commandTimeout`: a connection attempt and a command, each `timeoutMs`. The
+ *   command timer starts when the command is issued, so it covers commands waiting in the offline
+ *   queue for a connection too;
+ * - the offline queue stays on (commands issued while connecting wait for the connection instead
+ *   of failing at once), but `maxRetriesPerRequest: 1` fails queued commands after the first
+ *   failed reconnection attempt: Redis is down, say so (`backend`) rather than wait;
+ * - `autoResendUnfulfilledCommands: false`: a command whose reply was lost with its connection is
+ *   not sent again after reconnecting. Its caller was already told it failed; a resent `take`
+ *   would consume a value nobody receives, a resent compare-and-set would land unannounced.
+ */
+function ownClientOptions(timeoutMs: number): RedisOptions {
+  return {
+    connectTimeout: timeoutMs,
+    commandTimeout: timeoutMs,
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: true,
+    autoResendUnfulfilledCommands: false,
+  };
+}
+
+/** One store call in progress: `expired` once its deadline passed. */
+interface Call {
+  expired: boolean;
+}
+
+/** ioredis' message for a command that passed its `commandTimeout`. */
+const COMMAND_TIMED_OUT = 'Command timed out';
 
 /**
  * An error from ioredis, made safe to keep as `cause`: ioredis attaches the failed command and its
@@ -81,6 +129,7 @@ export function createRedisStore(options: RedisStoreOptions): TokenStore {
   if (typeof keyPrefix !== 'string') {
     throw new StorageError(NAME, 'invalid_argument', 'keyPrefix must be a string');
   }
+  const timeoutMs = timeoutOption(NAME, options.timeoutMs, 'timeoutMs', DEFAULT_TIMEOUT_MS);
   let client: Redis | Cluster;
   let owned: boolean;
   if ('client' in options && options.client !== undefined) {
@@ -96,7 +145,10 @@ export function createRedisStore(options: RedisStoreOptions): TokenStore {
   } else if ('url' in options && typeof options.url === 'string' && options.url.length > 0) {
     try {
       // ioredis' own option types do not hold under exactOptionalPropertyTypes; the shape is theirs.
-      client = new Redis(options.url, (options.redisOptions ?? {}) as never);
+      client = new Redis(options.url, {
+        ...ownClientOptions(timeoutMs),
+        ...options.redisOptions,
+      } as never);
       // Failures reach callers as rejected commands; without a listener ioredis also logs them.
       client.on('error', () => undefined);
     } catch (error) {
@@ -117,15 +169,51 @@ export function createRedisStore(options: RedisStoreOptions): TokenStore {
   };
 
   const fail = (error: unknown, doing: string): never => {
+    if (error instanceof StorageError) throw error;
+    if (error instanceof Error && error.message === COMMAND_TIMED_OUT) {
+      throw timeoutError(NAME, doing, timeoutMs, { cause: sanitize(error) });
+    }
     throw new StorageError(NAME, 'backend', `${doing} failed`, { cause: sanitize(error) });
   };
 
-  /** EVALSHA, falling back to EVAL once when the server has not cached the script (NOSCRIPT). */
-  const run = async (which: Script, key: string, args: readonly string[]): Promise<unknown> => {
+  /**
+   * `work`'s outcome as the store reports it, within `timeoutMs` whatever the client does. `work`
+   * is told when its deadline passed (`call.expired`), so that it sends nothing more after that.
+   */
+  const bounded = <T>(doing: string, work: (call: Call) => Promise<T>): Promise<T> => {
+    const call: Call = { expired: false };
+    let running: Promise<T>;
+    try {
+      running = work(call);
+    } catch (error) {
+      running = Promise.reject(error);
+    }
+    return settleWithin(
+      running.catch((error: unknown) => fail(error, doing)),
+      timeoutMs,
+      () => {
+        call.expired = true;
+        return timeoutError(NAME, doing, timeoutMs);
+      },
+    );
+  };
+
+  /**
+   * EVALSHA, falling back to EVAL once when the server has not cached the script (NOSCRIPT) — but
+   * not after the deadline: the caller was told the call failed, a late EVAL would write unseen.
+   */
+  const run = async (
+    call: Call,
+    which: Script,
+    key: string,
+    args: readonly string[],
+  ): Promise<unknown> => {
     try {
       return await client.evalsha(which.sha, 1, key, ...args);
     } catch (error) {
-      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT') || call.expired) {
+        throw error;
+      }
       return client.eval(which.source, 1, key, ...args);
     }
   };
@@ -141,15 +229,14 @@ export function createRedisStore(options: RedisStoreOptions): TokenStore {
       } catch (error) {
         return Promise.reject(error);
       }
-      return client.get(dataKey(key)).then(
-        (reply) => {
+      return bounded('reading an entry', () =>
+        client.get(dataKey(key)).then((reply) => {
           if (reply === null) return undefined;
           const sep = reply.indexOf(':');
           if (sep <= 0)
             throw new StorageError(NAME, 'corrupt', 'an entry is not <version>:<value>');
           return { value: reply.slice(sep + 1), version: Number(reply.slice(0, sep)) };
-        },
-        (error: unknown) => fail(error, 'reading an entry'),
+        }),
       );
     },
 
@@ -158,16 +245,9 @@ export function createRedisStore(options: RedisStoreOptions): TokenStore {
       assertKey(NAME, key);
       assertSetArguments(NAME, value, setOptions);
       const ttl = setOptions.ttlMs === undefined ? '' : String(ttlToMs(setOptions.ttlMs));
-      let reply: unknown;
-      try {
-        reply = await run(SCRIPTS.set, dataKey(key), [
-          value,
-          String(setOptions.expectedVersion),
-          ttl,
-        ]);
-      } catch (error) {
-        return fail(error, 'writing an entry');
-      }
+      const reply = await bounded('writing an entry', (call) =>
+        run(call, SCRIPTS.set, dataKey(key), [value, String(setOptions.expectedVersion), ttl]),
+      );
       return typeof reply === 'number' ? reply : undefined;
     },
 
@@ -176,25 +256,19 @@ export function createRedisStore(options: RedisStoreOptions): TokenStore {
       assertKey(NAME, key);
       assertDeleteOptions(NAME, deleteOptions);
       const expected = deleteOptions?.expectedVersion;
-      try {
-        const reply = await run(SCRIPTS.delete, dataKey(key), [
-          expected === undefined ? '' : String(expected),
-        ]);
-        return reply === 1;
-      } catch (error) {
-        return fail(error, 'deleting an entry');
-      }
+      const reply = await bounded('deleting an entry', (call) =>
+        run(call, SCRIPTS.delete, dataKey(key), [expected === undefined ? '' : String(expected)]),
+      );
+      return reply === 1;
     },
 
     async take(key: string): Promise<string | undefined> {
       open();
       assertKey(NAME, key);
-      try {
-        const reply = await run(SCRIPTS.take, dataKey(key), []);
-        return typeof reply === 'string' ? reply : undefined;
-      } catch (error) {
-        return fail(error, 'taking an entry');
-      }
+      const reply = await bounded('taking an entry', (call) =>
+        run(call, SCRIPTS.take, dataKey(key), []),
+      );
+      return typeof reply === 'string' ? reply : undefined;
     },
 
     async tryLock(key: string, lockOptions: LockOptions): Promise<string | undefined> {
@@ -202,34 +276,41 @@ export function createRedisStore(options: RedisStoreOptions): TokenStore {
       assertKey(NAME, key);
       assertLockOptions(NAME, lockOptions);
       const owner = createLockOwner();
-      try {
-        const reply = await client.set(lockKey(key), owner, 'PX', ttlToMs(lockOptions.ttlMs), 'NX');
-        return reply === 'OK' ? owner : undefined;
-      } catch (error) {
-        return fail(error, 'taking a lock');
-      }
+      const reply = await bounded('taking a lock', () =>
+        client.set(lockKey(key), owner, 'PX', ttlToMs(lockOptions.ttlMs), 'NX'),
+      );
+      return reply === 'OK' ? owner : undefined;
+    },
+
+    async extendLock(key: string, owner: string, lockOptions: LockOptions): Promise<boolean> {
+      open();
+      assertKey(NAME, key);
+      assertOwner(NAME, owner);
+      assertLockOptions(NAME, lockOptions);
+      const reply = await bounded('extending a lock', (call) =>
+        run(call, SCRIPTS.extend, lockKey(key), [owner, String(ttlToMs(lockOptions.ttlMs))]),
+      );
+      return reply === 1;
     },
 
     async unlock(key: string, owner: string): Promise<boolean> {
       open();
       assertKey(NAME, key);
       assertOwner(NAME, owner);
-      try {
-        return (await run(SCRIPTS.unlock, lockKey(key), [owner])) === 1;
-      } catch (error) {
-        return fail(error, 'releasing a lock');
-      }
+      const reply = await bounded('releasing a lock', (call) =>
+        run(call, SCRIPTS.unlock, lockKey(key), [owner]),
+      );
+      return reply === 1;
     },
 
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
       if (!owned) return;
-      try {
-        await client.quit();
-      } catch {
-        client.disconnect();
-      }
+      // QUIT waits for Redis's answer; a Redis that stopped answering is cut off instead.
+      await settleWithin(client.quit(), timeoutMs, () => new Error('QUIT timed out')).catch(() =>
+        client.disconnect(),
+      );
     },
   };
 }

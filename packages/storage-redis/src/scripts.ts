@@ -55,3 +55,14 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then
 end
 return 0
 `;
+
+/**
+ * KEYS[1] lock; ARGV owner, ttlMs. Resets the lock's TTL only if owner holds it; returns 1 or 0.
+ * An expired lock is gone from Redis, so it cannot be extended.
+ */
+export const EXTEND_SCRIPT = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return 0
+`;

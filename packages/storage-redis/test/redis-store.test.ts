@@ -134,5 +134,10 @@ describe('createRedisStore', () => {
   it('rejects options that cannot work', () => {
     expect(() => createRedisStore({} as never)).toThrow(/\[hh-oauth\/storage-redis\] pass either/);
     expect(() => createRedisStore({ client: {} as never })).toThrow(/ioredis/);
+    for (const timeoutMs of [0, -1, Number.NaN, Number.POSITIVE_INFINITY, '5000' as never]) {
+      expect(() => createRedisStore({ client: raw, timeoutMs })).toThrow(
+        /\[hh-oauth\/storage-redis\] timeoutMs must be a positive number of ms/,
+      );
+    }
   });
 });
