@@ -10,6 +10,7 @@ import {
   isHhOAuthError,
   type SessionRecord,
   supersedes,
+  usableAccessToken,
 } from '@hh-oauth/core';
 import type { ApiRequestInit } from '@hh-oauth/http';
 import type { StoredEntry } from '@hh-oauth/storage';
@@ -107,7 +108,10 @@ export function createSessions(rt: Runtime) {
       }
     }
     if (record === undefined) throw unavailable(undefined, 'missing');
-    const result = accessTokenFor(record, rt.clock.now());
+    const now = rt.clock.now();
+    const usable = usableAccessToken(record, now);
+    if (usable !== undefined) return usable;
+    const result = accessTokenFor(record, now);
     if (result.ok) return result.accessToken;
     if (result.reason === 'expired') return refresh(sessionId, 'token.request');
     throw unavailable(record, result.reason);
@@ -117,8 +121,19 @@ export function createSessions(rt: Runtime) {
    * The hot path: one store read (synchronous where the store can: `peek`), a cached decode, one
    * comparison; no async layers of its own.
    */
+  // The hot path reuses one key string per session id: a store's map hashes a string once.
+  const hotKeys = new Map<string, string>();
+  const keyOf = (sessionId: string): string => {
+    let key = hotKeys.get(sessionId);
+    if (key === undefined) {
+      if (hotKeys.size >= 10_000) hotKeys.clear();
+      key = rt.keys.session(sessionId);
+      hotKeys.set(sessionId, key);
+    }
+    return key;
+  };
   function getAccessToken(sessionId: string): Promise<string> {
-    const key = rt.keys.session(sessionId);
+    const key = keyOf(sessionId);
     try {
       if (peek !== undefined) return Promise.resolve(tokenFrom(sessionId, key, peek(key)));
       return rt.store.get(key).then(

@@ -23,6 +23,8 @@ export interface MemoryStoreOptions {
 interface Entry {
   readonly value: string;
   readonly version: number;
+  /** What `peek` and `get` hand out: made once per write, frozen, so a read allocates nothing. */
+  readonly stored: StoredEntry;
   /** Ms since the epoch; undefined = never. Expired when `now >= expiresAt`. */
   readonly expiresAt: number | undefined;
 }
@@ -87,16 +89,19 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): TokenStore 
 
   const peek = (key: string): StoredEntry | undefined => {
     open();
-    assertKey(NAME, key);
     const entry = entries.get(key);
-    if (entry === undefined) return undefined;
+    // A key found was checked when it was written; only a miss needs checking (the hot path).
+    if (entry === undefined) {
+      assertKey(NAME, key);
+      return undefined;
+    }
     // The clock is read only for entries that can expire: sessions usually cannot, and this is
     // the client's hot path.
     if (entry.expiresAt !== undefined && now() >= entry.expiresAt) {
       entries.delete(key);
       return undefined;
     }
-    return { value: entry.value, version: entry.version };
+    return entry.stored;
   };
 
   const store: TokenStore = {
@@ -117,7 +122,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): TokenStore 
       if ((current?.version ?? 0) !== setOptions.expectedVersion) return undefined;
       const version = setOptions.expectedVersion + 1;
       const expiresAt = setOptions.ttlMs === undefined ? undefined : at + ttlToMs(setOptions.ttlMs);
-      entries.set(key, { value, version, expiresAt });
+      entries.set(key, { value, version, expiresAt, stored: Object.freeze({ value, version }) });
       wrote(at);
       return version;
     },

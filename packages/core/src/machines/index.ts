@@ -27,6 +27,7 @@ export {
   RECORD_VERSION,
   toAppTokenRecord,
   toRecord,
+  usableAccessToken,
 } from './record.js';
 export type { SessionContext, SessionEvent, SessionInput, SessionMachine } from './session.js';
 export {

@@ -72,6 +72,23 @@ const EXPIRED = unavailable('expired');
 const NOT_AUTHORIZED = unavailable('not_authorized');
 
 /**
+ * The hottest path: the access token of a stored record that may be sent now, or undefined (then
+ * {@link accessTokenFor} says why). Allocates nothing. The same rule as `accessTokenFor`: an
+ * `authorized` session or `active` app token whose access token has not expired by `now`.
+ */
+export function usableAccessToken(
+  record: SessionRecord | AppTokenRecord,
+  now: number,
+): string | undefined {
+  const tokens = record.kind === 'app' ? record.token : record.tokens;
+  if (tokens === undefined || (record.status !== 'authorized' && record.status !== 'active')) {
+    return undefined;
+  }
+  const expiresAt = tokens.expiresAt;
+  return expiresAt !== undefined && !(now < expiresAt) ? undefined : tokens.accessToken;
+}
+
+/**
  * The hot path: the access token to send now, or why there is none. Takes a stored record (session
  * or app) or a machine snapshot; allocates only the `{ ok: true }` result. No leeway is applied:
  * hh.ru refuses to refresh before expiry, so a token is used until `expiresAt` by `now`.
