@@ -29,7 +29,7 @@ export type Recovery =
  * match on `error.code`, never on `error.message`.
  */
 export const ERROR_CODES = {
-  // Token endpoint (PROTOCOL.md "Token endpoint errors").
+  // Token endpoint (docs/hh-protocol.md "Token endpoint errors").
   account_not_found: 'fix_configuration',
   account_locked: 'reauthorize',
   password_invalidated: 'reauthorize',
@@ -51,7 +51,7 @@ export const ERROR_CODES = {
   app_token_too_early: 'retry_later',
   /** Any other RFC 6749 §5.2 error hh.ru may send; `error` / `errorDescription` say which. */
   oauth_error: 'none',
-  // API errors about authorization (PROTOCOL.md "API errors about authorization").
+  // API errors about authorization (docs/hh-protocol.md "API errors about authorization").
   bad_authorization: 'reauthorize',
   token_expired: 'refresh',
   token_revoked: 'reauthorize',

@@ -4,7 +4,7 @@ import { parseRedirectUri, validateRedirectUri } from './redirect-uri.js';
 
 const SAVED = 'http://example.com/oauth';
 
-describe('validateRedirectUri: PROTOCOL.md table, verbatim', () => {
+describe('validateRedirectUri: docs/hh-protocol.md table, verbatim', () => {
   it.each([
     ['http://www.example.com/oauth', 'subdomain'],
     ['http://www.example.com/oauth/sub/path', 'path refinement'],

@@ -61,7 +61,7 @@ describe('parseTokenResponse: success', () => {
   });
 });
 
-describe('parseTokenResponse: every row of PROTOCOL.md’s token-error table', () => {
+describe('parseTokenResponse: every row of docs/hh-protocol.md’s token-error table', () => {
   it.each([
     [400, 'invalid_request', 'account not found', 'account_not_found', 'fix_configuration'],
     [400, 'invalid_request', 'account is locked', 'account_locked', 'reauthorize'],

@@ -17,11 +17,11 @@ import type {
 } from './model.js';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, seedUsers } from './seed.js';
 
-/** 14 days: hh.ru's access token lifetime (PROTOCOL.md §1.3, `expires_in: 1209600`). */
+/** 14 days: hh.ru's access token lifetime (docs/hh-protocol.md §1.3, `expires_in: 1209600`). */
 export const DEFAULT_TOKEN_TTL_SECONDS = 1_209_600;
 /** 10 minutes. hh.ru documents codes as short-lived without a figure; RFC 6749 §4.1.2 suggests ≤ 10 min. */
 export const DEFAULT_CODE_TTL_SECONDS = 600;
-/** hh.ru refuses a new application token within 5 minutes of the last one (PROTOCOL.md §3). */
+/** hh.ru refuses a new application token within 5 minutes of the last one (docs/hh-protocol.md §3). */
 export const APP_TOKEN_COOLDOWN_MS = 5 * 60 * 1000;
 
 /**
@@ -154,7 +154,7 @@ export class EmulatorState {
 
   /**
    * A password change deactivates every token and code issued before it: refresh answers
-   * `token deactivated`, codes `code was revoke` (PROTOCOL.md, token endpoint errors).
+   * `token deactivated`, codes `code was revoke` (docs/hh-protocol.md, token endpoint errors).
    */
   changePassword(login: string, password: string): void {
     const user = this.requireUser(login);
@@ -203,7 +203,7 @@ export class EmulatorState {
 
   /**
    * Removes an application forever. Its records stay, so its tokens are recognized and answered
-   * with `application_not_found` (PROTOCOL.md, developer console).
+   * with `application_not_found` (docs/hh-protocol.md, developer console).
    */
   deleteApp(clientId: string): boolean {
     this.currentAppToken.delete(clientId);
@@ -250,7 +250,7 @@ export class EmulatorState {
     return token;
   }
 
-  /** A new application token deactivates the previous one (PROTOCOL.md §3). */
+  /** A new application token deactivates the previous one (docs/hh-protocol.md §3). */
   issueAppToken(clientId: string): AppToken {
     const token: AppToken = { value: newId('app'), clientId, issuedAt: this.now() };
     this.appTokens.set(token.value, token);

@@ -3,7 +3,7 @@
  * Each grant checks and consumes synchronously, so of two concurrent requests with one refresh
  * token exactly one wins.
  *
- * @see PROTOCOL.md (hh-oauth) "Token endpoint errors"
+ * @see docs/hh-protocol.md "Token endpoint errors"
  * @see https://api.hh.ru/openapi/en/redoc#section/Authorization hh.ru: authorization
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2 RFC 6749 §5.2: error response
  */

@@ -1,4 +1,4 @@
-// GET /oauth/authorize and its forms over HTTP (PROTOCOL.md §1); the browser test clicks through.
+// GET /oauth/authorize and its forms over HTTP (docs/hh-protocol.md §1); the browser test clicks through.
 import { describe, expect, it } from 'vitest';
 import { APPLICANT, EMPLOYER, type Emulator } from '../src/index.js';
 import { FormClient, hiddenFields, queryOf, token, useEmulator } from './helpers.js';
@@ -8,7 +8,7 @@ const emulator = useEmulator();
 const authorizeUrl = (params: Record<string, string>) =>
   `/oauth/authorize?${new URLSearchParams(params)}`;
 
-/** Registers an app whose saved redirect_uri is PROTOCOL.md's example. */
+/** Registers an app whose saved redirect_uri is docs/hh-protocol.md's example. */
 const exampleApp = (e: Emulator) =>
   e.controls.registerApp({ name: 'Example', redirectUri: 'http://example.com/oauth' });
 

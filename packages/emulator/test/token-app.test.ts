@@ -1,4 +1,4 @@
-// grant_type=client_credentials (PROTOCOL.md §3), grant_type and content-type errors, stats.
+// grant_type=client_credentials (docs/hh-protocol.md §3), grant_type and content-type errors, stats.
 import { describe, expect, it } from 'vitest';
 import { api, token, tokenError, UA, useEmulator } from './helpers.js';
 

@@ -1,4 +1,4 @@
-// grant_type=authorization_code: PROTOCOL.md §1.3 and every code row of the token-error table.
+// grant_type=authorization_code: docs/hh-protocol.md §1.3 and every code row of the token-error table.
 import { describe, expect, it } from 'vitest';
 import { APPLICANT, DEFAULT_CODE_TTL_SECONDS, EMPLOYER } from '../src/index.js';
 import { code, token, tokenError, useEmulator } from './helpers.js';

@@ -1,4 +1,4 @@
-// grant_type=refresh_token: PROTOCOL.md §2 and the refresh rows of the token-error table.
+// grant_type=refresh_token: docs/hh-protocol.md §2 and the refresh rows of the token-error table.
 import { describe, expect, it } from 'vitest';
 import { APPLICANT, DEFAULT_TOKEN_TTL_SECONDS, EMPLOYER } from '../src/index.js';
 import { api, pair, token, tokenError, useEmulator } from './helpers.js';

@@ -3,7 +3,7 @@
  * application (approved at once), see its credentials and current app token, edit its redirect
  * URI, remove it forever (its tokens then get `application_not_found`).
  *
- * @see PROTOCOL.md (hh-oauth) "The developer console"
+ * @see docs/hh-protocol.md "The developer console"
  */
 import { parseRedirectUri } from '@hh-oauth/core';
 import type { Context } from 'hono';

@@ -2,7 +2,7 @@
  * The API (`https://api.hh.ru` on hh.ru; the same server here): `GET /me`,
  * `GET /manager_accounts/mine` and `DELETE /oauth/token`.
  *
- * @see PROTOCOL.md (hh-oauth) "Every API request", §4, §5
+ * @see docs/hh-protocol.md "Every API request", §4, §5
  * @see https://github.com/hhru/api/blob/master/docs/general.md hh.ru: general request rules
  * @see https://github.com/hhru/api/blob/master/docs/employer_managers.md hh.ru: manager accounts
  */

@@ -1,7 +1,7 @@
 /**
  * `GET /oauth/authorize` and its forms: sign-in, consent, and the account chooser.
  *
- * @see PROTOCOL.md (hh-oauth) §1 "User authorization"
+ * @see docs/hh-protocol.md §1 "User authorization"
  * @see https://github.com/hhru/api/blob/master/docs/authorization_for_user.md hh.ru: authorization
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.1 RFC 6749 §4.1.1–4.1.2.1
  */

@@ -1,7 +1,7 @@
 /**
  * The token endpoint, on `POST /oauth/token` (hh.ru's guide) and `POST /token` (hh.ru's OpenAPI).
  *
- * @see PROTOCOL.md (hh-oauth) §1.3, §2, §3 and "Token endpoint errors"
+ * @see docs/hh-protocol.md §1.3, §2, §3 and "Token endpoint errors"
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.2 RFC 6749 §3.2: form-encoded requests
  */
 import type { HttpBindings } from '@hono/node-server';

@@ -7,7 +7,7 @@ export interface HttpAnswer {
   readonly body: string;
 }
 
-/** One row of hh.ru's token-endpoint error table (PROTOCOL.md "Token endpoint errors"). */
+/** One row of hh.ru's token-endpoint error table (docs/hh-protocol.md "Token endpoint errors"). */
 export interface TokenErrorRow {
   readonly status: number;
   readonly error: string;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 
 /**
- * A `redirect_uri` that refines a registered `http(s)` one the way hh.ru allows (PROTOCOL.md
+ * A `redirect_uri` that refines a registered `http(s)` one the way hh.ru allows (docs/hh-protocol.md
  * "redirect_uri rules"): a subdomain, a deeper path, extra query parameters, or all at once.
  * Custom-scheme registrations (`myapp://auth`) get path and query refinements only.
  */

@@ -1,7 +1,7 @@
 import type { HttpAnswer } from '../arbitraries/answers.js';
 
 /**
- * A reference model of hh.ru's OAuth server rules (PROTOCOL.md §1, §2, §4, §5), in memory and
+ * A reference model of hh.ru's OAuth server rules (docs/hh-protocol.md §1, §2, §4, §5), in memory and
  * by its own clock. It is the oracle of the model-based harness, not an emulator: no HTTP, no
  * pages, just the rules, answering `{ status, body }` exactly as hh.ru documents them.
  */

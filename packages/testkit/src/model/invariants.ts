@@ -11,7 +11,7 @@ function ensure(condition: boolean, message: string): asserts condition {
 }
 
 /**
- * What must hold after every command of a model-based run (DESIGN.md "The machines"):
+ * What must hold after every command of a model-based run (packages/core/README.md):
  * 1. no refresh before `expiresAt` by the caller's clock, nor before `retryAt`, unless the event
  *    was `token.expired`;
  * 2. a refresh token is sent at most once — again only after hh.ru answered `token not expired`
