@@ -31,6 +31,8 @@ export type {
   RedirectUriVerdict,
 } from './redirect-uri.js';
 export { parseRedirectUri, validateRedirectUri } from './redirect-uri.js';
+// The answer processors a transport hands its HTTP answers to (status, headers, body).
+export * from './responses.js';
 export type { TokenResponseOptions } from './token-response.js';
 export {
   MAX_RESPONSE_CHARS,

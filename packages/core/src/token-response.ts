@@ -5,6 +5,7 @@ import {
   TokenEndpointError,
   TransportError,
 } from './errors.js';
+import { type HttpAnswer, isRedirect, redirectRefused, retryAtFrom } from './http-answer.js';
 import type { TokenSet } from './types.js';
 
 /** Token answers are a few hundred bytes; anything past this is not hh.ru talking. */
@@ -12,7 +13,7 @@ export const MAX_RESPONSE_CHARS = 64 * 1024;
 
 /**
  * hh.ru's documented token-endpoint errors, keyed by `error` then `error_description`.
- * @see ../../../shared/PROTOCOL.md "Token endpoint errors"
+ * @see docs/hh-protocol.md "Token endpoint errors" (in this repository)
  */
 const TOKEN_ERRORS: Readonly<Record<string, Readonly<Record<string, ErrorCode>>>> = {
   invalid_request: {
@@ -112,10 +113,7 @@ export function parseTokenResponse(
   bodyText: string,
   options: TokenResponseOptions,
 ): TokenSet {
-  const now = options?.now;
-  if (typeof now !== 'number' || !Number.isFinite(now)) {
-    throw new ConfigurationError('invalid_argument', 'parseTokenResponse needs options.now (ms)');
-  }
+  const now = checkedNow(options, 'parseTokenResponse');
   if (typeof bodyText !== 'string') {
     throw new TransportError('invalid_response', 'the token endpoint answer has no body', {
       status,
@@ -163,6 +161,38 @@ export function parseTokenResponse(
   if (refresh_token !== undefined) tokens.refreshToken = refresh_token;
   if (expires_in !== undefined) tokens.expiresAt = now + expires_in * 1000;
   return tokens;
+}
+
+/**
+ * The token endpoint's whole answer — status, headers, body — into a {@link TokenSet} or a typed
+ * error: what a transport calls after moving the bytes. On top of {@link parseTokenResponse}:
+ * a redirect (3xx, or a browser's opaque redirect, status 0) is refused as `invalid_response`
+ * with `fix_configuration`, and a 5xx's `Retry-After` becomes `retryAt` on the caller's clock.
+ *
+ * @throws {TokenEndpointError} for hh.ru's error answers (RFC 6749 §5.2).
+ * @throws {TransportError} `server_error`, `invalid_response`, `response_too_large`.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.1 RFC 6749 §5.1: successful response
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2 RFC 6749 §5.2: error response
+ */
+export function processTokenResponse(answer: HttpAnswer, options: TokenResponseOptions): TokenSet {
+  const now = checkedNow(options, 'processTokenResponse');
+  const { status } = answer;
+  if (isRedirect(status)) throw redirectRefused('the token endpoint', status);
+  if (status >= 500) {
+    throw new TransportError('server_error', `the token endpoint answered ${status}`, {
+      status,
+      ...retryAtFrom(answer, now),
+    });
+  }
+  return parseTokenResponse(status, answer.body, options);
+}
+
+function checkedNow(options: TokenResponseOptions | undefined, name: string): number {
+  const now = options?.now;
+  if (typeof now !== 'number' || !Number.isFinite(now)) {
+    throw new ConfigurationError('invalid_argument', `${name} needs options.now (ms)`);
+  }
+  return now;
 }
 
 function invalid(message: string, status: number): HhOAuthError {
