@@ -4,7 +4,7 @@ import { TransportError } from '@hh-oauth/core';
  * Reads a response body as text, refusing more than `maxBytes` of decoded bytes without buffering
  * the excess. An unencoded body whose Content-Length is within the cap takes the fast path.
  */
-export async function readCapped(response: Response, maxBytes: number): Promise<string> {
+export function readCapped(response: Response, maxBytes: number): Promise<string> {
   // Content-Length counts the bytes on the wire: with a Content-Encoding (gzip, br) the decoded
   // body can be far larger, so only an unencoded body may take the fast path.
   const declared =
@@ -13,12 +13,19 @@ export async function readCapped(response: Response, maxBytes: number): Promise<
       : null;
   if (declared !== null) {
     const length = Number(declared);
-    if (length > maxBytes) {
-      await response.body?.cancel();
-      throw tooLarge(response.status);
-    }
+    if (length > maxBytes) return refuse(response);
+    // Not an async function, so that this path, the API's hot one, adds no promise of its own.
     if (Number.isSafeInteger(length)) return response.text();
   }
+  return readStream(response, maxBytes);
+}
+
+async function refuse(response: Response): Promise<never> {
+  await response.body?.cancel();
+  throw tooLarge(response.status);
+}
+
+async function readStream(response: Response, maxBytes: number): Promise<string> {
   if (response.body === null) return '';
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];

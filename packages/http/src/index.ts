@@ -3,13 +3,14 @@
  * authorized API calls. Web APIs only (fetch, URL, AbortSignal): Node, browsers, edge, Bun, Deno.
  */
 
+export { retryAfterMs } from '@hh-oauth/core';
 export type {
   ApiRequestInit,
   CallOptions,
-  HttpTransport,
   HttpTransportOptions,
   RetryOptions,
-} from './transport.js';
-export { createHttpTransport, retryAfterMs } from './transport.js';
+} from './options.js';
+export type { HttpTransport } from './transport.js';
+export { createHttpTransport } from './transport.js';
 export type { UserAgentHeader } from './user-agent.js';
 export { checkUserAgent, defaultUserAgentHeader } from './user-agent.js';

@@ -84,7 +84,10 @@ describe('token requests are never retried once they may have reached hh.ru', ()
       fetch: counting,
       retry: { tokenConnectLimit: 2, baseDelayMs: 1 },
     });
-    expect(await rejectionOf(transport.requestAppToken())).toMatchObject({ code: 'network_error' });
+    expect(await rejectionOf(transport.requestAppToken())).toMatchObject({
+      code: 'network_error',
+      sent: false,
+    });
     expect(calls).toBe(3);
   });
 });
@@ -183,7 +186,26 @@ describe('no secret in any error', () => {
     }
     errors.push(await rejectionOf(transport.api('garbage', '/me')));
     errors.push(await rejectionOf(transport.invalidateToken({ accessToken: 'garbage' })));
+    // Failures before sending and aborts, each carrying a real secret.
+    const blocked = make({
+      oauthBaseUrl: 'http://127.0.0.1:6000',
+      apiBaseUrl: 'http://127.0.0.1:1',
+    });
+    errors.push(await rejectionOf(blocked.exchangeCode({ code: code() })));
+    errors.push(await rejectionOf(blocked.refreshTokens({ refreshToken: pair.refreshToken! })));
+    errors.push(await rejectionOf(blocked.requestAppToken()));
+    errors.push(await rejectionOf(blocked.invalidateToken({ accessToken: pair.accessToken })));
+    errors.push(await rejectionOf(blocked.api(pair.accessToken, '/me')));
+    const aborted = { signal: AbortSignal.abort() };
+    errors.push(
+      await rejectionOf(transport.refreshTokens({ refreshToken: pair.refreshToken! }, aborted)),
+    );
+    emulator.controls.addFault({ kind: 'status', status: 429, path: '/me', times: 3 });
+    errors.push(
+      await rejectionOf(transport.api(pair.accessToken, '/me', { query: { q: SECRET } })),
+    );
     expect(new Set(errors.map((e) => e.code)).size).toBeGreaterThanOrEqual(6);
+    expect(errors.filter((e) => e.sent === false).length).toBeGreaterThanOrEqual(6);
     for (const error of errors) {
       const shown = [
         String(error),
