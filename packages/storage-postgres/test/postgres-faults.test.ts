@@ -5,14 +5,21 @@
  * token or key in the error, and the store must work again once PostgreSQL does. Ordered by
  * awaited statements and restarts, never by sleeping.
  */
-import { isStorageError, type StorageError, type TokenStore } from '@hh-oauth/storage';
-import { type PostgresTestServer, startPostgresServer } from '@hh-oauth/storage/test-servers';
+import { isStorageError, type TokenStore } from '@hh-oauth/storage';
+import {
+  clientCalls,
+  leaksProbeSecret,
+  type PostgresTestServer,
+  PROBE_KEY,
+  type Settled,
+  settle,
+  startPostgresServer,
+} from '@hh-oauth/storage/test-servers';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresStore } from '../src/index.js';
 
-const SECRET = 'refresh-token-SECRET-value';
-const KEY = 'session:SECRET-session-id';
+const KEY = PROBE_KEY;
 const TIMEOUT_MS = 1_000;
 /** Loose on purpose: the bound is the deadline plus scheduling, never "as long as PostgreSQL takes". */
 const BOUND_MS = TIMEOUT_MS + 2_000;
@@ -38,35 +45,6 @@ afterAll(async () => {
   await Promise.all(pools.map((pool) => pool.end()));
   await server?.stop();
 });
-
-interface Settled {
-  readonly error: StorageError | undefined;
-  readonly ms: number;
-}
-
-async function settle(call: () => Promise<unknown>): Promise<Settled> {
-  const started = Date.now();
-  const error = await call().then(
-    () => undefined,
-    (reason: unknown) => reason as StorageError,
-  );
-  return { error, ms: Date.now() - started };
-}
-
-function expectSafe(error: unknown): void {
-  const seen = `${JSON.stringify(error)} ${(error as Error).message} ${String((error as Error).cause)}`;
-  expect(seen).not.toContain(SECRET);
-  expect(seen).not.toContain('SECRET-session-id');
-}
-
-/** The calls an hh-oauth client makes, on `store`. */
-const calls = (store: TokenStore, owner: string): (() => Promise<unknown>)[] => [
-  () => store.get(KEY),
-  () => store.set(KEY, SECRET, { expectedVersion: 0 }),
-  () => store.tryLock(`refresh:${KEY}`, { ttlMs: 60_000 }),
-  () => store.extendLock('held', owner, { ttlMs: 60_000 }),
-  () => store.take(`pending:${KEY}`),
-];
 
 /** Checks that `store` answers every kind of call again. */
 async function expectWorking(store: TokenStore): Promise<void> {
@@ -110,8 +88,8 @@ describe('PostgreSQL store under faults (a real PostgreSQL)', () => {
         'LOCK TABLE locked_own, locked_own_locks, locked_injected, locked_injected_locks IN ACCESS EXCLUSIVE MODE',
       );
       [ownOutcomes, injectedOutcomes] = await Promise.all([
-        Promise.all(calls(own, owners[0]!).map(settle)),
-        Promise.all(calls(injected, owners[1]!).map(settle)),
+        Promise.all(clientCalls(own, owners[0]!).map(settle)),
+        Promise.all(clientCalls(injected, owners[1]!).map(settle)),
       ]);
     } finally {
       await locker.query('ROLLBACK');
@@ -124,7 +102,7 @@ describe('PostgreSQL store under faults (a real PostgreSQL)', () => {
       expect(error).toMatchObject({ code: 'timeout', recovery: 'retry_later' });
       expect(ms).toBeGreaterThanOrEqual(TIMEOUT_MS / 2 - 50);
       expect(ms).toBeLessThan(BOUND_MS);
-      expectSafe(error);
+      expect(leaksProbeSecret(error)).toBe(false);
     }
     // An injected pool has no server-side timeouts: the deadline ends the wait, outcome unknown.
     for (const { error, ms } of injectedOutcomes) {
@@ -132,7 +110,7 @@ describe('PostgreSQL store under faults (a real PostgreSQL)', () => {
       expect(error).toMatchObject({ code: 'timeout', recovery: 'retry_later' });
       expect(ms).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
       expect(ms).toBeLessThan(BOUND_MS);
-      expectSafe(error);
+      expect(leaksProbeSecret(error)).toBe(false);
     }
 
     // The cancelled statements were not applied.
@@ -162,8 +140,8 @@ describe('PostgreSQL store under faults (a real PostgreSQL)', () => {
     let outcomes: Settled[];
     try {
       outcomes = await Promise.all([
-        ...calls(own, owners[0]!).map(settle),
-        ...calls(injected, owners[1]!).map(settle),
+        ...clientCalls(own, owners[0]!).map(settle),
+        ...clientCalls(injected, owners[1]!).map(settle),
       ]);
     } finally {
       await server.start();
@@ -174,7 +152,7 @@ describe('PostgreSQL store under faults (a real PostgreSQL)', () => {
       expect(['backend', 'timeout']).toContain(error!.reason);
       expect(error).toMatchObject({ recovery: 'retry_later' });
       expect(ms).toBeLessThan(BOUND_MS);
-      expectSafe(error);
+      expect(leaksProbeSecret(error)).toBe(false);
     }
 
     // The data survived the restart (a clean shutdown), and the pools connect anew by themselves.

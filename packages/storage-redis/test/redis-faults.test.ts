@@ -4,14 +4,23 @@
  * with a typed StorageError within its bound, with no token or key in the error, and the store
  * must work again once Redis does. Ordered by signals and awaited restarts, never by sleeping.
  */
-import { isStorageError, type StorageError, type TokenStore } from '@hh-oauth/storage';
-import { type RedisTestServer, startRedisServer } from '@hh-oauth/storage/test-servers';
+import { isStorageError } from '@hh-oauth/storage';
+import {
+  clientCalls,
+  leaksProbeSecret,
+  PROBE_KEY,
+  PROBE_SECRET,
+  type RedisTestServer,
+  type Settled,
+  settle,
+  startRedisServer,
+} from '@hh-oauth/storage/test-servers';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisStore } from '../src/index.js';
 
-const SECRET = 'refresh-token-SECRET-value';
-const KEY = 'session:SECRET-session-id';
+const SECRET = PROBE_SECRET;
+const KEY = PROBE_KEY;
 const TIMEOUT_MS = 1_000;
 /** Loose on purpose: the bound is the deadline plus scheduling, never "as long as Redis takes". */
 const BOUND_MS = TIMEOUT_MS + 2_000;
@@ -35,36 +44,6 @@ function injectedClient(options: { retryStrategy?: () => number } = {}): Redis {
   clients.push(client);
   return client;
 }
-
-interface Settled {
-  readonly error: StorageError | undefined;
-  readonly ms: number;
-}
-
-/** Runs `call` and says how it settled and how long it took. */
-async function settle(call: () => Promise<unknown>): Promise<Settled> {
-  const started = Date.now();
-  const error = await call().then(
-    () => undefined,
-    (reason: unknown) => reason as StorageError,
-  );
-  return { error, ms: Date.now() - started };
-}
-
-function expectSafe(error: unknown): void {
-  const seen = `${JSON.stringify(error)} ${(error as Error).message} ${String((error as Error).cause)}`;
-  expect(seen).not.toContain(SECRET);
-  expect(seen).not.toContain('SECRET-session-id');
-}
-
-/** The calls an hh-oauth client makes, on `store`. */
-const calls = (store: TokenStore, owner: string): (() => Promise<unknown>)[] => [
-  () => store.get(KEY),
-  () => store.set(KEY, SECRET, { expectedVersion: 0 }),
-  () => store.tryLock(`refresh:${KEY}`, { ttlMs: 60_000 }),
-  () => store.extendLock('held', owner, { ttlMs: 60_000 }),
-  () => store.take(`pending:${KEY}`),
-];
 
 describe('Redis store under faults (a real redis-server)', () => {
   it('Redis frozen (SIGSTOP): every call settles with timeout within the bound; after SIGCONT it works again', async () => {
@@ -92,8 +71,8 @@ describe('Redis store under faults (a real redis-server)', () => {
     try {
       [closed, ...outcomes] = await Promise.all([
         settle(() => closing.close()),
-        ...calls(own, owners[0]!).map(settle),
-        ...calls(injected, owners[1]!).map(settle),
+        ...clientCalls(own, owners[0]!).map(settle),
+        ...clientCalls(injected, owners[1]!).map(settle),
       ]);
     } finally {
       server.resume();
@@ -103,7 +82,7 @@ describe('Redis store under faults (a real redis-server)', () => {
       expect(error).toMatchObject({ code: 'timeout', recovery: 'retry_later' });
       expect(ms).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
       expect(ms).toBeLessThan(BOUND_MS);
-      expectSafe(error);
+      expect(leaksProbeSecret(error)).toBe(false);
     }
     // close() does not wait for a Redis that does not answer: it cuts the connection off.
     expect(closed.error).toBeUndefined();
@@ -164,8 +143,8 @@ describe('Redis store under faults (a real redis-server)', () => {
     let outcomes: Settled[];
     try {
       outcomes = await Promise.all([
-        ...calls(own, owners[0]!).map(settle),
-        ...calls(injected, owners[1]!).map(settle),
+        ...clientCalls(own, owners[0]!).map(settle),
+        ...clientCalls(injected, owners[1]!).map(settle),
       ]);
     } finally {
       await server.start();
@@ -177,7 +156,7 @@ describe('Redis store under faults (a real redis-server)', () => {
       expect(['backend', 'timeout']).toContain(error!.reason);
       expect(error).toMatchObject({ recovery: 'retry_later' });
       expect(ms).toBeLessThan(BOUND_MS);
-      expectSafe(error);
+      expect(leaksProbeSecret(error)).toBe(false);
     }
 
     for (const store of [own, injected]) {

@@ -4,6 +4,15 @@
  * install, when the binaries are missing. Used by the Redis and PostgreSQL stores' tests and by
  * `@hh-oauth/client`'s cross-process tests; Node only.
  */
+
+export type { Settled } from './fault-probe.js';
+export {
+  clientCalls,
+  leaksProbeSecret,
+  PROBE_KEY,
+  PROBE_SECRET,
+  settle,
+} from './fault-probe.js';
 export type { PostgresTestServer, PostgresTestServerOptions } from './postgres-server.js';
 export { startPostgresServer } from './postgres-server.js';
 export type { RedisTestServer, RedisTestServerOptions } from './redis-server.js';
