@@ -348,6 +348,17 @@ export const sessionMachine = setup({
         error: recorded(errorOf(event)),
       };
     }),
+    /** A request failed: its error is recorded, the pair kept; then `storing` to `settleTo`. */
+    keepWithError: assign(({ event }, params: { settleTo: StableSessionStatus }) => ({
+      ...SETTLED,
+      error: recorded(errorOf(event)),
+      ...settle(params.settleTo),
+    })),
+    /** A request failed for good: the pair is dropped, the error kept; then `storing`. */
+    dropWithError: assign(({ event }, params: { settleTo: StableSessionStatus }) => ({
+      ...fatal(recorded(errorOf(event))),
+      ...settle(params.settleTo),
+    })),
     markSaved: assign({ unsaved: false, settleTo: undefined }),
     /** The outcome could not be stored: keep it in the actor; the caller holds it and retries. */
     markUnsaved: assign({ unsaved: true, settleTo: undefined }),
@@ -560,27 +571,16 @@ export const sessionMachine = setup({
           {
             guard: 'refreshTokenReused',
             target: 'storing',
-            actions: assign(({ event }) => ({
-              ...SETTLED,
-              error: recorded(errorOf(event)),
-              ...settle('stale'),
-            })),
+            actions: { type: 'keepWithError', params: { settleTo: 'stale' } },
           },
           {
             guard: 'transientError',
             target: 'storing',
-            actions: assign(({ event }) => ({
-              ...SETTLED,
-              error: recorded(errorOf(event)),
-              ...settle('authorized'),
-            })),
+            actions: { type: 'keepWithError', params: { settleTo: 'authorized' } },
           },
           {
             target: 'storing',
-            actions: assign(({ event }) => ({
-              ...fatal(recorded(errorOf(event))),
-              ...settle('failed'),
-            })),
+            actions: { type: 'dropWithError', params: { settleTo: 'failed' } },
           },
         ],
       },
@@ -600,20 +600,13 @@ export const sessionMachine = setup({
             // at hh.ru, so the pair is kept and signing out can be tried again.
             guard: 'revokeNotDone',
             target: 'storing',
-            actions: assign(({ event }) => ({
-              ...SETTLED,
-              error: recorded(errorOf(event)),
-              ...settle('authorized'),
-            })),
+            actions: { type: 'keepWithError', params: { settleTo: 'authorized' } },
           },
           {
             // Otherwise dropped locally: a 403 means the token is dead already, and a lost answer
             // may have invalidated it; a token the user asked to get rid of is not kept on a guess.
             target: 'storing',
-            actions: assign(({ event }) => ({
-              ...fatal(recorded(errorOf(event))),
-              ...settle('signedOut'),
-            })),
+            actions: { type: 'dropWithError', params: { settleTo: 'signedOut' } },
           },
         ],
       },
