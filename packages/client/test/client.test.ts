@@ -1,6 +1,6 @@
 import { type Emulator, startEmulator } from '@hh-oauth/emulator';
 import { createMemoryStore } from '@hh-oauth/storage';
-import { createGate, rejectionOf } from '@hh-oauth/test-support';
+import { closedPort, createGate, rejectionOf } from '@hh-oauth/test-support';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHhOAuth } from '../src/index.js';
 import {
@@ -369,19 +369,12 @@ describe('revoke when things go wrong', () => {
 describe('a refresh that never left, and one in flight', () => {
   it('a refused connection does not spend the refresh token: the session goes on', async () => {
     const store = createMemoryStore();
-    const { createServer } = await import('node:net');
-    const closedPort = await new Promise<number>((resolve) => {
-      const server = createServer();
-      server.listen(0, '127.0.0.1', () => {
-        const { port } = server.address() as { port: number };
-        server.close(() => resolve(port));
-      });
-    });
+    const port = await closedPort();
     const good = clientFor(emulator, store);
     const sessionId = await signIn(good, emulator);
     emulator.controls.advanceClock(FOURTEEN_DAYS_S + 1);
     const unreachable = clientFor(emulator, store, {
-      oauthBaseUrl: `http://127.0.0.1:${closedPort}`,
+      oauthBaseUrl: `http://127.0.0.1:${port}`,
     });
     expect(await rejectionOf(unreachable.getAccessToken(sessionId))).toMatchObject({
       code: 'network_error',

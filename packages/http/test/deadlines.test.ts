@@ -1,14 +1,13 @@
-import { inspect } from 'node:util';
 import type { HhOAuthError } from '@hh-oauth/core';
 import { type Emulator, startEmulator } from '@hh-oauth/emulator';
-import { createGate, rejectionOf } from '@hh-oauth/test-support';
+import { closedPort, createGate, rejectionOf, shownBy } from '@hh-oauth/test-support';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   createHttpTransport,
   type HttpTransport,
   type HttpTransportOptions,
 } from '../src/index.js';
-import { closedPort, startLocalServer } from './local-server.js';
+import { startLocalServer } from './local-server.js';
 
 const USER_AGENT = 'hh-oauth-tests/1.0 (tests@example.com)';
 const SECRET = 'CLIENT-SECRET-deadline-3b9e';
@@ -46,13 +45,7 @@ const everyCall = (t: HttpTransport, options: { signal?: AbortSignal } = {}) =>
   ] as const;
 
 function expectNoSecret(error: HhOAuthError) {
-  const shown = [
-    String(error),
-    error.stack ?? '',
-    JSON.stringify(error),
-    inspect(error, { depth: 10, showHidden: true }),
-    inspect(error.cause, { depth: 10, showHidden: true }),
-  ].join('\n');
+  const shown = shownBy(error);
   for (const secret of [SECRET, REFRESH, CODE, ACCESS]) expect(shown).not.toContain(secret);
 }
 

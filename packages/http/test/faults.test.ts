@@ -1,8 +1,6 @@
-import { createServer } from 'node:net';
-import { inspect } from 'node:util';
 import type { HhOAuthError } from '@hh-oauth/core';
 import { type Emulator, startEmulator } from '@hh-oauth/emulator';
-import { rejectionOf } from '@hh-oauth/test-support';
+import { closedPort, rejectionOf, shownBy } from '@hh-oauth/test-support';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   createHttpTransport,
@@ -67,13 +65,7 @@ describe('token requests are never retried once they may have reached hh.ru', ()
   });
 
   it('retries only a connection that was refused before sending', async () => {
-    const port = await new Promise<number>((resolve) => {
-      const server = createServer();
-      server.listen(0, '127.0.0.1', () => {
-        const { port } = server.address() as { port: number };
-        server.close(() => resolve(port));
-      });
-    });
+    const port = await closedPort();
     let calls = 0;
     const counting: typeof fetch = (input, init) => {
       calls++;
@@ -207,13 +199,7 @@ describe('no secret in any error', () => {
     expect(new Set(errors.map((e) => e.code)).size).toBeGreaterThanOrEqual(6);
     expect(errors.filter((e) => e.sent === false).length).toBeGreaterThanOrEqual(6);
     for (const error of errors) {
-      const shown = [
-        String(error),
-        error.stack ?? '',
-        JSON.stringify(error),
-        inspect(error, { depth: 10, showHidden: true }),
-        inspect(error.cause, { depth: 10, showHidden: true }),
-      ].join('\n');
+      const shown = shownBy(error);
       for (const secret of secrets) expect(shown, error.code).not.toContain(secret);
     }
   });

@@ -69,12 +69,3 @@ export async function startLocalServer(
 function listen(server: Server, done: () => void) {
   server.listen(0, '127.0.0.1', done);
 }
-
-/** A port nothing listens on (bound, then released): connecting to it is refused. */
-export async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}

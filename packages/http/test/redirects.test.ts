@@ -1,6 +1,5 @@
-import { inspect } from 'node:util';
 import type { HhOAuthError } from '@hh-oauth/core';
-import { rejectionOf } from '@hh-oauth/test-support';
+import { rejectionOf, shownBy } from '@hh-oauth/test-support';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHttpTransport } from '../src/index.js';
 import { type LocalServer, startLocalServer } from './local-server.js';
@@ -68,12 +67,7 @@ describe('requests that carry credentials never follow a redirect', () => {
           recovery: 'fix_configuration',
           status: answer,
         });
-        const shown = [
-          String(error),
-          error.stack ?? '',
-          JSON.stringify(error),
-          inspect(error, { depth: 10, showHidden: true }),
-        ].join('\n');
+        const shown = shownBy(error);
         for (const secret of [SECRET, REFRESH, CODE, ACCESS, elsewhere.url]) {
           expect(shown).not.toContain(secret);
         }
