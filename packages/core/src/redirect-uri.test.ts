@@ -93,7 +93,7 @@ describe('validateRedirectUri: hostile inputs', () => {
     ['http://example.com.evil.com/oauth', 'host_mismatch'],
     ['http://example.co/oauth', 'host_mismatch'],
     ['HTTPS://example.com/oauth', 'scheme_mismatch'],
-    ['javascript://example.com/oauth', 'scheme_mismatch'],
+    ['javascript://example.com/oauth', 'forbidden_scheme'],
     ['http://example.com/oauth%', 'malformed'],
     ['http://example.com/oauth%zz', 'malformed'],
     ['http://example.com/oauth?x=%zz', 'malformed'],
