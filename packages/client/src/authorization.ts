@@ -8,6 +8,7 @@ import {
   ConfigurationError,
   createState,
   parseCallback,
+  readCallbackUrl,
   type SessionEvent,
   timingSafeEqual,
 } from '@hh-oauth/core';
@@ -64,20 +65,21 @@ export function createAuthorization(
   }
 
   async function complete(callbackUrl: string | URL, bind: { readonly expectedState: string }) {
-    const expectedState = bind?.expectedState;
-    if (typeof expectedState !== 'string' || expectedState === '') {
+    if (typeof bind !== 'object' || bind === null) {
       throw new ConfigurationError(
         'invalid_argument',
         'completeAuthorization needs { expectedState }: the state startAuthorization gave this browser',
       );
     }
-    let url: URL;
-    try {
-      url = typeof callbackUrl === 'string' ? new URL(callbackUrl) : callbackUrl;
-    } catch (cause) {
-      throw new CallbackError('invalid_callback', 'the callback URL is not an absolute URL', {
-        cause,
-      });
+    const url = readCallbackUrl(callbackUrl);
+    // The browser's own record of its sign-in (a state cookie) is gone or expired: that is the
+    // user's situation, not the app's, and signing in again fixes it.
+    const expectedState = bind.expectedState;
+    if (typeof expectedState !== 'string' || expectedState === '') {
+      throw new CallbackError(
+        'state_missing',
+        'no sign-in was started in this browser (its state is missing or expired): start again',
+      );
     }
     const state = url.searchParams.get('state');
     if (state === null || state === '') {

@@ -1,6 +1,6 @@
 import { type Emulator, startEmulator } from '@hh-oauth/emulator';
 import { createMemoryStore } from '@hh-oauth/storage';
-import { closedPort, createGate, rejectionOf } from '@hh-oauth/test-support';
+import { closedPort, createGate, rejectionOf, shownBy } from '@hh-oauth/test-support';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHhOAuth } from '../src/index.js';
 import {
@@ -123,6 +123,23 @@ describe('authorization', () => {
         code: 'invalid_argument',
       },
     );
+    // A browser whose state cookie is gone: the user's situation (sign in again), not the app's.
+    for (const missing of ['', undefined]) {
+      expect(
+        await rejectionOf(
+          hh.completeAuthorization(callback, { expectedState: missing as unknown as string }),
+        ),
+      ).toMatchObject({ name: 'CallbackError', code: 'state_missing', recovery: 'reauthorize' });
+    }
+    // A relative URL (req.url, req.originalUrl) is the app's mistake: it names the fix, keeps
+    // the code out of the error, and consumes nothing.
+    const relative = await rejectionOf(complete(callback.slice(callback.indexOf('/', 8))));
+    expect(relative).toMatchObject({
+      name: 'ConfigurationError',
+      code: 'invalid_callback_url',
+      recovery: 'fix_configuration',
+    });
+    expect(shownBy(relative)).not.toContain(code);
     await complete(callback);
     expect(await rejectionOf(complete(callback))).toMatchObject({ code: 'state_mismatch' });
     expect(emulator.controls.stats().token.authorization_code).toBe(1);

@@ -78,9 +78,27 @@ describe('parseCallback', () => {
     expect(
       code(() => parseCallback('http://e.com/?code=a&code=b&state=S', { expectedState: 'S' })),
     ).toBe('invalid_callback');
-    expect(code(() => parseCallback('/relative?code=a&state=S', { expectedState: 'S' }))).toBe(
-      'invalid_callback',
-    );
+  });
+
+  it('calls a relative callback URL a configuration error that names the fix, never a sign-in problem', () => {
+    for (const relative of ['/relative?code=SECRET-CODE&state=S', 'cb?code=SECRET-CODE', '']) {
+      let thrown: unknown;
+      try {
+        parseCallback(relative, { expectedState: 'S' });
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toMatchObject({
+        name: 'ConfigurationError',
+        code: 'invalid_callback_url',
+        recovery: 'fix_configuration',
+      });
+      expect((thrown as Error).message).toContain('absolute URL');
+      expect((thrown as Error).cause).toBeUndefined();
+      expect(JSON.stringify(thrown) + String(thrown) + (thrown as Error).stack).not.toContain(
+        'SECRET-CODE',
+      );
+    }
   });
 
   it('throws nothing but HhOAuthError, whatever the input, and never echoes the code', () => {

@@ -79,6 +79,8 @@ export const ERROR_CODES = {
   // Local checks.
   invalid_redirect_uri: 'fix_configuration',
   invalid_argument: 'fix_configuration',
+  /** The callback URL handed in is relative or not a URL: pass the absolute URL the browser requested. */
+  invalid_callback_url: 'fix_configuration',
   /** The session cannot yield a token: signed out, failed, or never authorized. */
   not_authorized: 'reauthorize',
   /**

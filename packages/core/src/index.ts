@@ -11,7 +11,7 @@ export {
   timingSafeEqual,
 } from './authorize.js';
 export type { AuthorizationCode, CallbackOptions } from './callback.js';
-export { parseCallback } from './callback.js';
+export { parseCallback, readCallbackUrl } from './callback.js';
 export type { ApiErrorEntry, ErrorCode, HhOAuthErrorOptions, Recovery } from './errors.js';
 export {
   ApiError,
