@@ -18,6 +18,11 @@ export type StorageErrorReason =
   /** The stored data cannot be read (not a store file, unknown format, truncated). Nothing was written. */
   | 'corrupt'
   /**
+   * The stored data is older than data this store has already seen (an older sealed file put
+   * back). Nothing was read or written; someone must look at what happened.
+   */
+  | 'rollback'
+  /**
    * A lock the store needs internally could not be had in time (the file store's lock file, a
    * PostgreSQL row or table lock, `withLock`), or was lost before the write. Nothing was written.
    */
@@ -35,6 +40,7 @@ const CODES: Record<StorageErrorReason, readonly [ErrorCode, Recovery]> = {
   closed: ['invalid_argument', 'fix_configuration'],
   decryption_failed: ['invalid_argument', 'fix_configuration'],
   corrupt: ['invalid_response', 'none'],
+  rollback: ['invalid_response', 'fix_configuration'],
   lock_timeout: ['timeout', 'retry_later'],
   timeout: ['timeout', 'retry_later'],
   backend: ['network_error', 'retry_later'],

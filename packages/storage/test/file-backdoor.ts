@@ -12,7 +12,12 @@ interface RawFile {
   locks: Record<string, { owner: string }>;
 }
 
-export async function readStoreFile(path: string, key: Buffer | undefined): Promise<RawFile> {
+/** Opens the file at `path`; a sealed one as bound to `context` (default: `path` itself). */
+export async function readStoreFile(
+  path: string,
+  key: Buffer | undefined,
+  context: string = path,
+): Promise<RawFile> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -27,10 +32,12 @@ export async function readStoreFile(path: string, key: Buffer | undefined): Prom
     if (parsed.encryption !== undefined) throw new Error('unexpectedly encrypted');
     return parsed;
   }
-  const { alg, iv, tag, data } = parsed.encryption;
+  const { alg, kid, generation, iv, tag, data } = parsed.encryption;
   if (alg !== 'A256GCM') throw new Error('unexpected algorithm');
-  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64'));
-  decipher.setAAD(Buffer.from('hh-oauth-token-store/1'));
+  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64'), {
+    authTagLength: 16,
+  });
+  decipher.setAAD(Buffer.from(`hh-oauth-token-store/1\n${kid}\n${generation}\n${context}`));
   decipher.setAuthTag(Buffer.from(tag, 'base64'));
   const plain = Buffer.concat([decipher.update(Buffer.from(data, 'base64')), decipher.final()]);
   return JSON.parse(plain.toString('utf8'));

@@ -126,6 +126,78 @@ describe('createFileStore', () => {
     expect((error as Error).message).toMatch(/wrong key or tampered/);
   });
 
+  it('refuses a truncated tag, which a decipher not told the tag length would accept', async () => {
+    await createFileStore({ path, encryptionKey: KEY }).set('k', SECRET, { expectedVersion: 0 });
+    const file = JSON.parse(await readFile(path, 'utf8'));
+    for (const bytes of [4, 8, 12, 15]) {
+      const truncated = {
+        ...file,
+        encryption: {
+          ...file.encryption,
+          tag: Buffer.from(file.encryption.tag, 'base64').subarray(0, bytes).toString('base64'),
+        },
+      };
+      await writeFile(path, JSON.stringify(truncated));
+      const error = await failure(createFileStore({ path, encryptionKey: KEY }).get('k'));
+      expect(isStorageError(error, 'corrupt')).toBe(true);
+    }
+  });
+
+  it('binds a sealed file to its path: a copy at another store path does not open', async () => {
+    await createFileStore({ path, encryptionKey: KEY }).set('k', SECRET, { expectedVersion: 0 });
+    const copy = join(directory, 'copy.json');
+    await writeFile(copy, await readFile(path));
+    const error = await failure(createFileStore({ path: copy, encryptionKey: KEY }).get('k'));
+    expect(isStorageError(error, 'decryption_failed')).toBe(true);
+    expect((error as Error).message).toContain('encryptionContext');
+    // Moving a store on purpose: its old path as the context opens it.
+    const moved = createFileStore({ path: copy, encryptionKey: KEY, encryptionContext: path });
+    expect(await moved.get('k')).toEqual({ value: SECRET, version: 1 });
+  });
+
+  it('refuses an older sealed file put back, in this process and in a new one', async () => {
+    const store = createFileStore({ path, encryptionKey: KEY });
+    await store.set('session', 'spent-refresh-token', { expectedVersion: 0 });
+    const older = await readFile(path);
+    await store.set('session', 'current-refresh-token', { expectedVersion: 1 });
+    const current = await readFile(path);
+    await writeFile(path, older);
+    // This instance saw a newer generation.
+    const inProcess = await failure(store.get('session'));
+    expect(isStorageError(inProcess, 'rollback')).toBe(true);
+    expect(inProcess).toMatchObject({ recovery: 'fix_configuration' });
+    // A new process knows it from the generation recorded beside the file.
+    const fresh = createFileStore({ path, encryptionKey: KEY });
+    for (const attempt of [
+      fresh.get('session'),
+      fresh.set('session', 'x', { expectedVersion: 1 }),
+      fresh.take('session'),
+    ]) {
+      expect(isStorageError(await failure(attempt), 'rollback')).toBe(true);
+    }
+    expect(await readFile(path)).toEqual(older);
+    expect(JSON.stringify(inProcess)).not.toContain('refresh-token');
+    await writeFile(path, current);
+    expect(await fresh.get('session')).toEqual({ value: 'current-refresh-token', version: 2 });
+  });
+
+  it('rotates keys: a file sealed with a previous key opens and is sealed with the current one on the next write', async () => {
+    await createFileStore({ path, encryptionKey: KEY }).set('k', SECRET, { expectedVersion: 0 });
+    const rotated = createFileStore({ path, encryptionKeys: [OTHER_KEY, KEY] });
+    expect(await rotated.get('k')).toEqual({ value: SECRET, version: 1 });
+    await rotated.set('k', 'after rotation', { expectedVersion: 1 });
+    const onlyNew = createFileStore({ path, encryptionKey: OTHER_KEY });
+    expect(await onlyNew.get('k')).toEqual({ value: 'after rotation', version: 2 });
+    const onlyOld = await failure(createFileStore({ path, encryptionKey: KEY }).get('k'));
+    expect(isStorageError(onlyOld, 'decryption_failed')).toBe(true);
+    for (const bad of [[], ['short'], 'not-an-array' as never]) {
+      expect(() => createFileStore({ path, encryptionKeys: bad })).toThrow(/encryptionKeys/);
+    }
+    expect(() => createFileStore({ path, encryptionKey: KEY, encryptionKeys: [KEY] })).toThrow(
+      /not both/,
+    );
+  });
+
   it('refuses a plain file with a key and an encrypted file without one', async () => {
     await createFileStore({ path }).set('k', SECRET, { expectedVersion: 0 });
     const withKey = await failure(

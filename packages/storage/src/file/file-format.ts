@@ -3,20 +3,45 @@
  *
  * Plain:     {"format":"hh-oauth-token-store","formatVersion":1,"entries":{…},"locks":{…}}
  * Encrypted: {"format":"hh-oauth-token-store","formatVersion":1,
- *             "encryption":{"alg":"A256GCM","kid":"…","iv":"…","tag":"…","data":"…"}}
+ *             "encryption":{"alg":"A256GCM","kid":"…","generation":n,"iv":"…","tag":"…","data":"…"}}
  * where `data` (base64) seals the JSON text {"entries":{…},"locks":{…}} with a fresh 96-bit IV per
- * write, the header string as additional authenticated data, and `kid` = the first 16 hex digits of
- * SHA-256("hh-oauth-token-store/kid" ‖ key), which tells "another key" apart from "tampered".
- * Whole-file sealing hides the keys (session ids, `state`s) as well as the values.
+ * write and a 128-bit tag; `kid` = the first 16 hex digits of SHA-256("hh-oauth-token-store/kid" ‖
+ * key), which tells "another key" apart from "tampered"; `generation` counts the store's writes.
+ * The additional authenticated data is
+ *
+ *     "hh-oauth-token-store/1" ‖ "\n" ‖ kid ‖ "\n" ‖ generation ‖ "\n" ‖ context
+ *
+ * with `context` the store's absolute path (or the `encryptionContext` option): a sealed file
+ * copied to another store's path does not open, and an older file put back is caught by its
+ * generation (see `file-store.ts`). Whole-file sealing hides the keys (session ids, `state`s) as
+ * well as the values.
  *
  * @see https://nvlpubs.nist.gov/nistpubs/Legacy/SP/nistspecialpublication800-38d.pdf NIST SP 800-38D (GCM)
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { parseKeyBytes } from '../key-material.js';
 
 export const FORMAT = 'hh-oauth-token-store';
 export const FORMAT_VERSION = 1;
-const AAD = Buffer.from(`${FORMAT}/${FORMAT_VERSION}`, 'utf8');
 const ALG = 'A256GCM';
+const TAG_BYTES = 16;
+
+/** How a sealed file is sealed and opened. */
+export interface Sealing {
+  /** The first key seals; every one opens (rotation). */
+  readonly keys: readonly Buffer[];
+  /** What the ciphertext is bound to: the store's absolute path, or `encryptionContext`. */
+  readonly context: string;
+}
+
+/** A decoded file: its data and its write generation (0 for a plain or missing file). */
+export interface Decoded {
+  readonly data: FileData;
+  readonly generation: number;
+}
+
+const aad = (kid: string, generation: number, context: string) =>
+  Buffer.from(`${FORMAT}/${FORMAT_VERSION}\n${kid}\n${generation}\n${context}`, 'utf8');
 
 export interface FileEntry {
   readonly value: string;
@@ -39,7 +64,7 @@ export interface FileData {
 export class FormatError extends Error {
   override name = 'FormatError';
   constructor(
-    readonly kind: 'corrupt' | 'decryption_failed',
+    readonly kind: 'corrupt' | 'decryption_failed' | 'rollback',
     message: string,
   ) {
     super(message);
@@ -48,14 +73,8 @@ export class FormatError extends Error {
 
 /** Parses an encryption key: 32 bytes, as bytes, 64 hex digits, or base64/base64url. */
 export function parseEncryptionKey(key: unknown): Buffer | undefined {
-  if (key instanceof Uint8Array) return key.byteLength === 32 ? Buffer.from(key) : undefined;
-  if (typeof key !== 'string') return undefined;
-  if (/^[0-9a-fA-F]{64}$/.test(key)) return Buffer.from(key, 'hex');
-  if (/^[A-Za-z0-9+/_-]{43}={0,1}$/.test(key)) {
-    const bytes = Buffer.from(key.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
-    return bytes.byteLength === 32 ? bytes : undefined;
-  }
-  return undefined;
+  const bytes = parseKeyBytes(key);
+  return bytes === undefined ? undefined : Buffer.from(bytes);
 }
 
 /** The key id written beside the ciphertext: not secret, only tells keys apart. */
@@ -104,8 +123,8 @@ function readData(value: unknown): FileData {
 }
 
 /** Decodes the file's text. An empty file reads as an empty store. */
-export function decode(text: string, key: Buffer | undefined): FileData {
-  if (text.length === 0) return emptyData();
+export function decode(text: string, sealing: Sealing | undefined): Decoded {
+  if (text.length === 0) return { data: emptyData(), generation: 0 };
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -120,37 +139,51 @@ export function decode(text: string, key: Buffer | undefined): FileData {
   }
   const sealed = parsed['encryption'];
   if (sealed === undefined) {
-    if (key !== undefined) {
+    if (sealing !== undefined) {
       throw new FormatError(
         'decryption_failed',
         'the file is not encrypted but an encryptionKey was given; refusing to read or overwrite it',
       );
     }
-    return readData(parsed);
+    return { data: readData(parsed), generation: 0 };
   }
-  if (key === undefined) {
+  if (sealing === undefined) {
     throw new FormatError('decryption_failed', 'the file is encrypted; pass its encryptionKey');
   }
+  const generation = isRecord(sealed) ? sealed['generation'] : undefined;
   if (
     !isRecord(sealed) ||
     sealed['alg'] !== ALG ||
+    typeof sealed['kid'] !== 'string' ||
+    typeof generation !== 'number' ||
+    !Number.isSafeInteger(generation) ||
+    generation < 1 ||
     typeof sealed['iv'] !== 'string' ||
     typeof sealed['tag'] !== 'string' ||
     typeof sealed['data'] !== 'string'
   ) {
     throw new FormatError('corrupt', 'the file has a malformed encryption envelope');
   }
-  if (typeof sealed['kid'] === 'string' && sealed['kid'] !== keyId(key)) {
+  const kid = sealed['kid'];
+  const key = sealing.keys.find((each) => keyId(each) === kid);
+  if (key === undefined) {
     throw new FormatError(
       'decryption_failed',
-      'the file is encrypted with a different key (key ids differ); nothing was changed',
+      'the file is encrypted with a different key (its key id is not among the given keys); nothing was changed',
     );
+  }
+  const tag = Buffer.from(sealed['tag'], 'base64');
+  // A truncated tag would be accepted by a decipher that is not told the tag's length.
+  if (tag.length !== TAG_BYTES) {
+    throw new FormatError('corrupt', 'the file has a malformed encryption envelope');
   }
   let plain: string;
   try {
-    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(sealed['iv'], 'base64'));
-    decipher.setAAD(AAD);
-    decipher.setAuthTag(Buffer.from(sealed['tag'], 'base64'));
+    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(sealed['iv'], 'base64'), {
+      authTagLength: TAG_BYTES,
+    });
+    decipher.setAAD(aad(kid, generation, sealing.context));
+    decipher.setAuthTag(tag);
     plain = Buffer.concat([
       decipher.update(Buffer.from(sealed['data'], 'base64')),
       decipher.final(),
@@ -158,33 +191,36 @@ export function decode(text: string, key: Buffer | undefined): FileData {
   } catch {
     throw new FormatError(
       'decryption_failed',
-      'the file could not be decrypted: wrong key or tampered file; nothing was changed',
+      'the file could not be decrypted: wrong key or tampered, or sealed for another store path (see encryptionContext); nothing was changed',
     );
   }
   try {
-    return readData(JSON.parse(plain));
+    return { data: readData(JSON.parse(plain)), generation };
   } catch (error) {
     if (error instanceof FormatError) throw error;
     throw new FormatError('corrupt', 'the decrypted content is not JSON');
   }
 }
 
-/** Encodes the data as the file's text, sealed when `key` is given. */
-export function encode(data: FileData, key: Buffer | undefined): string {
+/** Encodes the data as the file's text; sealed with the first key, as `generation`, when sealing. */
+export function encode(data: FileData, sealing: Sealing | undefined, generation: number): string {
   const body = { entries: data.entries, locks: data.locks };
-  if (key === undefined) {
+  const key = sealing?.keys[0];
+  if (sealing === undefined || key === undefined) {
     return `${JSON.stringify({ format: FORMAT, formatVersion: FORMAT_VERSION, ...body })}\n`;
   }
+  const kid = keyId(key);
   const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', key, iv);
-  cipher.setAAD(AAD);
+  const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
+  cipher.setAAD(aad(kid, generation, sealing.context));
   const data64 = Buffer.concat([
     cipher.update(JSON.stringify(body), 'utf8'),
     cipher.final(),
   ]).toString('base64');
   const encryption = {
     alg: ALG,
-    kid: keyId(key),
+    kid,
+    generation,
     iv: iv.toString('base64'),
     tag: cipher.getAuthTag().toString('base64'),
     data: data64,

@@ -13,6 +13,12 @@
  * Writes: a temp file beside the target (mode 0600), fsync, rename over the target, fsync the
  * directory. Optional AES-256-GCM at rest (see `file-format.ts`): a wrong key is an error before
  * anything is written, never a lost file.
+ *
+ * Rollback: a sealed file carries a generation that every write increases. The store refuses a
+ * file older than the newest generation this instance has seen, or than the one recorded beside
+ * it (`<path>.generation`, written after each write and read before each read, so a reader never
+ * sees the record ahead of the file): an older sealed file put back (a restored backup, an
+ * attacker's copy) would bring back refresh tokens hh.ru has already spent, or revoked sessions.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
@@ -29,7 +35,15 @@ import {
   createLockOwner,
   ttlToMs,
 } from '../validate.js';
-import { decode, encode, type FileData, FormatError, parseEncryptionKey } from './file-format.js';
+import {
+  type Decoded,
+  decode,
+  encode,
+  type FileData,
+  FormatError,
+  parseEncryptionKey,
+  type Sealing,
+} from './file-format.js';
 import { acquireFileLock, FileLockLost } from './file-lock.js';
 
 export interface FileStoreOptions {
@@ -40,6 +54,18 @@ export interface FileStoreOptions {
    * base64. A store file is either encrypted or not; a mismatch is a `decryption_failed` error.
    */
   readonly encryptionKey?: Uint8Array | string;
+  /**
+   * Key rotation, instead of `encryptionKey`: `[current, ...previous]`. The first key seals every
+   * write; any of them opens the file, so a file sealed with a previous key is read and sealed
+   * with the current one on the next write.
+   */
+  readonly encryptionKeys?: readonly (Uint8Array | string)[];
+  /**
+   * What a sealed file is bound to. Default: the store file's absolute path, so a sealed file
+   * copied to another store's path does not open. To move a store to another path, pass its old
+   * path here (the binding is checked, not the location).
+   */
+  readonly encryptionContext?: string;
   /** The clock for TTLs, in ms since the epoch. Default `Date.now`; inject one for deterministic tests. */
   readonly now?: () => number;
   /**
@@ -66,6 +92,44 @@ function errorCode(error: unknown): string | undefined {
 
 const DEFAULT_LOCK_STALE_MS = 30_000;
 
+function sealingOf(options: FileStoreOptions, path: string): Sealing | undefined {
+  if (options.encryptionKey !== undefined && options.encryptionKeys !== undefined) {
+    throw new StorageError(
+      NAME,
+      'invalid_argument',
+      'give encryptionKey or encryptionKeys, not both',
+    );
+  }
+  const given =
+    options.encryptionKeys ?? (options.encryptionKey === undefined ? [] : [options.encryptionKey]);
+  if (!Array.isArray(given)) {
+    throw new StorageError(NAME, 'invalid_argument', 'encryptionKeys must be an array of keys');
+  }
+  if (given.length === 0) {
+    if (options.encryptionKeys !== undefined) {
+      throw new StorageError(NAME, 'invalid_argument', 'encryptionKeys must not be empty');
+    }
+    return undefined;
+  }
+  const keys = given.map(parseEncryptionKey);
+  if (keys.some((key) => key === undefined)) {
+    throw new StorageError(
+      NAME,
+      'invalid_argument',
+      `${options.encryptionKeys === undefined ? 'encryptionKey' : 'every key of encryptionKeys'} must be 32 bytes: a Uint8Array, 64 hex digits or base64`,
+    );
+  }
+  const context = options.encryptionContext ?? path;
+  if (typeof context !== 'string' || context.length === 0) {
+    throw new StorageError(
+      NAME,
+      'invalid_argument',
+      'encryptionContext must be a non-empty string',
+    );
+  }
+  return { keys: keys as Buffer[], context };
+}
+
 /** Creates a store backed by one JSON file, safe across this machine's processes. */
 export function createFileStore(options: FileStoreOptions): TokenStore {
   if (typeof options?.path !== 'string' || options.path.length === 0) {
@@ -77,17 +141,10 @@ export function createFileStore(options: FileStoreOptions): TokenStore {
   if (typeof now !== 'function') {
     throw new StorageError(NAME, 'invalid_argument', 'now must be a function returning ms');
   }
-  let key: Buffer | undefined;
-  if (options.encryptionKey !== undefined) {
-    key = parseEncryptionKey(options.encryptionKey);
-    if (key === undefined) {
-      throw new StorageError(
-        NAME,
-        'invalid_argument',
-        'encryptionKey must be 32 bytes: a Uint8Array, 64 hex digits or base64',
-      );
-    }
-  }
+  const sealing = sealingOf(options, path);
+  const generationPath = `${path}.generation`;
+  /** The newest generation this instance has read or written: a file older than it is a rollback. */
+  let lastGeneration = 0;
   const timeoutMs = timeoutOption(NAME, options.timeoutMs);
   const staleMs = timeoutOption(NAME, options.lockStaleMs, 'lockStaleMs', DEFAULT_LOCK_STALE_MS);
   let closed = false;
@@ -116,37 +173,71 @@ export function createFileStore(options: FileStoreOptions): TokenStore {
     if (closed) throw new StorageError(NAME, 'closed', 'the store is closed');
   };
 
-  const load = async (): Promise<FileData> => {
+  /** The generation recorded beside the file (0 when none): read before the file, never after. */
+  const recordedGeneration = async (): Promise<number> => {
+    if (sealing === undefined) return 0;
+    let text: string;
+    try {
+      text = await readFile(generationPath, 'utf8');
+    } catch (error) {
+      if (errorCode(error) === 'ENOENT') return 0;
+      throw error;
+    }
+    const recorded = Number(text.trim());
+    if (!Number.isSafeInteger(recorded) || recorded < 0) {
+      throw new FormatError('corrupt', `the generation record ${generationPath} is malformed`);
+    }
+    return recorded;
+  };
+
+  /** Reads the file; `floor` is the generation a sealed file must have at least. */
+  const load = async (): Promise<Decoded & { readonly floor: number }> => {
+    const floor = Math.max(lastGeneration, await recordedGeneration());
     let text: string;
     try {
       text = await readFile(path, 'utf8');
     } catch (error) {
-      if (errorCode(error) === 'ENOENT') return decode('', key);
+      // No file is an empty store (deleted on purpose); generations go on from the floor.
+      if (errorCode(error) === 'ENOENT') return { ...decode('', sealing), floor };
       throw error;
     }
-    return decode(text, key);
+    const decoded = decode(text, sealing);
+    if (sealing !== undefined && decoded.generation < floor) {
+      throw new FormatError(
+        'rollback',
+        `the file is generation ${decoded.generation}, older than generation ${floor} seen before: an older copy was put back; nothing was changed`,
+      );
+    }
+    lastGeneration = Math.max(lastGeneration, decoded.generation);
+    return { ...decoded, floor };
   };
 
-  const save = async (data: FileData): Promise<void> => {
-    const directory = dirname(path);
-    await mkdir(directory, { recursive: true, mode: 0o700 });
+  /** Writes `text` to `target` by a temp file (0600), fsync and rename. */
+  const replaceFile = async (target: string, text: string): Promise<void> => {
+    const directory = dirname(target);
     const temp = resolve(
       directory,
-      `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`,
+      `.${basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`,
     );
     const handle = await open(temp, 'wx', 0o600);
     try {
       try {
-        await handle.writeFile(encode(data, key), 'utf8');
+        await handle.writeFile(text, 'utf8');
         await handle.sync();
       } finally {
         await handle.close();
       }
-      await rename(temp, path);
+      await rename(temp, target);
     } catch (error) {
       await unlink(temp).catch(() => undefined);
       throw error;
     }
+  };
+
+  const save = async (data: FileData, generation: number): Promise<void> => {
+    const directory = dirname(path);
+    await mkdir(directory, { recursive: true, mode: 0o700 });
+    await replaceFile(path, encode(data, sealing, generation));
     // Make the rename itself durable; some platforms cannot open a directory, which is fine.
     const dir = await open(directory, 'r').catch(() => undefined);
     if (dir !== undefined)
@@ -154,6 +245,9 @@ export function createFileStore(options: FileStoreOptions): TokenStore {
         .sync()
         .catch(() => undefined)
         .finally(() => dir.close());
+    lastGeneration = Math.max(lastGeneration, generation);
+    // After the file: a reader reads this first, so it never sees a record ahead of the file.
+    if (sealing !== undefined) await replaceFile(generationPath, `${generation}\n`);
   };
 
   /** Drops expired entries and locks; returns whether anything was dropped. */
@@ -191,7 +285,7 @@ export function createFileStore(options: FileStoreOptions): TokenStore {
       const lock = await acquireFileLock(lockPath, { staleMs, signal: deadline.signal });
       locked = true;
       try {
-        const data = await load();
+        const { data, generation, floor } = await load();
         const at = now();
         const swept = sweep(data, at);
         const { result, write } = change(data, at);
@@ -200,7 +294,7 @@ export function createFileStore(options: FileStoreOptions): TokenStore {
           // Past its deadline the caller was told this call failed: a write now would land behind
           // its back. (Checked last, right before the write, which is then the only window left.)
           deadline.signal.throwIfAborted();
-          await save(data);
+          await save(data, Math.max(generation, floor) + 1);
         }
         return result;
       } finally {
@@ -232,7 +326,7 @@ export function createFileStore(options: FileStoreOptions): TokenStore {
       open_();
       assertKey(NAME, entryKey);
       const read = load().then(
-        (data) => {
+        ({ data }) => {
           const entry = data.entries[entryKey];
           if (entry === undefined) return undefined;
           if (entry.expiresAt !== null && now() >= entry.expiresAt) return undefined;
