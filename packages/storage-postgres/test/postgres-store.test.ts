@@ -1,5 +1,9 @@
-import { isStorageError } from '@hh-oauth/storage';
-import { runTokenStoreConformance } from '@hh-oauth/storage/conformance';
+import { encryptedStore, isStorageError, type TokenStore } from '@hh-oauth/storage';
+import {
+  type Backdoor,
+  runTokenStoreConformance,
+  sealedBackdoor,
+} from '@hh-oauth/storage/conformance';
 import { type PostgresTestServer, startPostgresServer } from '@hh-oauth/storage/test-servers';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,22 +25,27 @@ afterAll(async () => {
   await server?.stop();
 });
 
-runTokenStoreConformance({
-  name: 'postgres',
-  timing: 'real',
-  async setup() {
-    const tableName = `conformance_${++tables}`;
-    const store = createPostgresStore({ connectionString: server.connectionString, tableName });
-    // Other pools: the races really go over separate connections.
-    const pools = [1, 2].map(
-      () => new pg.Pool({ connectionString: server.connectionString, max: 4 }),
-    );
-    const others = pools.map((pool) => createPostgresStore({ pool, tableName }));
-    await store.migrate();
-    return {
-      store,
-      others,
-      backdoor: {
+/** The key `encryptedStore` seals with in the sealed run of the suite. */
+const SEAL_KEY = new Uint8Array(32).fill(9);
+
+for (const sealed of [false, true]) {
+  runTokenStoreConformance({
+    name: sealed ? 'postgres (encryptedStore)' : 'postgres',
+    timing: 'real',
+    valuesSealedAtRest: sealed,
+    async setup() {
+      const tableName = `conformance_${++tables}`;
+      const wrap = (store: TokenStore) =>
+        sealed ? encryptedStore(store, { key: SEAL_KEY }) : store;
+      const plain = createPostgresStore({ connectionString: server.connectionString, tableName });
+      await plain.migrate();
+      const store = wrap(plain);
+      // Other pools: the races really go over separate connections.
+      const pools = [1, 2].map(
+        () => new pg.Pool({ connectionString: server.connectionString, max: 4 }),
+      );
+      const others = pools.map((pool) => wrap(createPostgresStore({ pool, tableName })));
+      const backdoor: Backdoor = {
         async readRaw(key) {
           const { rows } = await raw.query(
             `SELECT value, version FROM ${tableName} WHERE key = $1`,
@@ -51,14 +60,23 @@ runTokenStoreConformance({
           ]);
           return rows[0]?.owner;
         },
-      },
-      async teardown() {
-        await store.close();
-        await Promise.all(pools.map((pool) => pool.end()));
-      },
-    };
-  },
-});
+        async dumpRaw() {
+          const { rows } = await raw.query(`SELECT key, value FROM ${tableName}`);
+          return rows.map((row) => `${row.key}\t${row.value}`).join('\n');
+        },
+      };
+      return {
+        store,
+        others,
+        backdoor: sealed ? sealedBackdoor(backdoor, [SEAL_KEY]) : backdoor,
+        async teardown() {
+          await store.close();
+          await Promise.all(pools.map((pool) => pool.end()));
+        },
+      };
+    },
+  });
+}
 
 describe('createPostgresStore', () => {
   it('migrates once even when many processes start at once', async () => {

@@ -1,5 +1,9 @@
-import { isStorageError } from '@hh-oauth/storage';
-import { runTokenStoreConformance } from '@hh-oauth/storage/conformance';
+import { encryptedStore, isStorageError, type TokenStore } from '@hh-oauth/storage';
+import {
+  type Backdoor,
+  runTokenStoreConformance,
+  sealedBackdoor,
+} from '@hh-oauth/storage/conformance';
 import { type RedisTestServer, startRedisServer } from '@hh-oauth/storage/test-servers';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,19 +22,23 @@ afterAll(async () => {
   await server?.stop();
 });
 
-runTokenStoreConformance({
-  name: 'redis',
-  timing: 'real',
-  async setup() {
-    const keyPrefix = `conformance-${++prefixes}:`;
-    const store = createRedisStore({ url: server.url, keyPrefix });
-    // Separate connections on the same server: the races really go over the network.
-    const clients = [new Redis(server.url), new Redis(server.url)];
-    const others = clients.map((client) => createRedisStore({ client, keyPrefix }));
-    return {
-      store,
-      others,
-      backdoor: {
+/** The key `encryptedStore` seals with in the sealed run of the suite. */
+const SEAL_KEY = new Uint8Array(32).fill(9);
+
+for (const sealed of [false, true]) {
+  runTokenStoreConformance({
+    name: sealed ? 'redis (encryptedStore)' : 'redis',
+    timing: 'real',
+    valuesSealedAtRest: sealed,
+    async setup() {
+      const keyPrefix = `conformance-${++prefixes}:`;
+      const wrap = (store: TokenStore) =>
+        sealed ? encryptedStore(store, { key: SEAL_KEY }) : store;
+      const store = wrap(createRedisStore({ url: server.url, keyPrefix }));
+      // Separate connections on the same server: the races really go over the network.
+      const clients = [new Redis(server.url), new Redis(server.url)];
+      const others = clients.map((client) => wrap(createRedisStore({ client, keyPrefix })));
+      const backdoor: Backdoor = {
         async readRaw(key) {
           const entry = await raw.get(`${keyPrefix}data:${key}`);
           if (entry === null) return undefined;
@@ -40,14 +48,23 @@ runTokenStoreConformance({
         async readRawLock(key) {
           return (await raw.get(`${keyPrefix}lock:${key}`)) ?? undefined;
         },
-      },
-      async teardown() {
-        await store.close();
-        await Promise.all(clients.map((client) => client.quit()));
-      },
-    };
-  },
-});
+        async dumpRaw() {
+          const keys = await raw.keys(`${keyPrefix}*`);
+          return keys.length === 0 ? '' : (await raw.mget(keys)).join('\n');
+        },
+      };
+      return {
+        store,
+        others,
+        backdoor: sealed ? sealedBackdoor(backdoor, [SEAL_KEY]) : backdoor,
+        async teardown() {
+          await store.close();
+          await Promise.all(clients.map((client) => client.quit()));
+        },
+      };
+    },
+  });
+}
 
 describe('createRedisStore', () => {
   it('stores one <version>:<value> string, the key expiring in Redis itself', async () => {

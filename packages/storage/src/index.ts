@@ -13,6 +13,8 @@
  * and a blocking lock inside stores (`withLock` polls `tryLock` where waiting is wanted).
  */
 export { DEFAULT_TIMEOUT_MS, settleWithin, timeoutError, timeoutOption } from './deadline.js';
+export type { EncryptedStoreOptions } from './encrypted-store.js';
+export { encryptedStore } from './encrypted-store.js';
 export type { StorageErrorReason } from './errors.js';
 export { isStorageError, StorageError } from './errors.js';
 export type { FileStoreOptions } from './file/file-store.js';

@@ -13,6 +13,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TokenStore } from '../types.js';
 
+export { sealedBackdoor } from './sealed-backdoor.js';
+
 /** A record as the underlying storage holds it, mapped by the back door to value and version. */
 export interface RawEntry {
   readonly value: string;
@@ -57,6 +59,11 @@ export interface ConformanceOptions {
   readonly timing: 'manual' | 'real';
   /** The store encrypts at rest: `backdoor.dumpRaw()` must then contain no value and no key. */
   readonly encryptedAtRest?: boolean;
+  /**
+   * The store seals values but not keys (`encryptedStore`): `backdoor.dumpRaw()` must contain no
+   * value; keys may show.
+   */
+  readonly valuesSealedAtRest?: boolean;
   /** Called before each test; give each call a fresh, empty storage (or a fresh key prefix). */
   setup(clock: ConformanceClock): Promise<ConformanceFixture>;
 }
@@ -458,6 +465,20 @@ export function runTokenStoreConformance(options: ConformanceOptions): void {
         expect(dump.length).toBeGreaterThan(0);
         expect(dump).not.toContain(value);
         expect(dump).not.toContain('secret-key-name');
+        expect(dump).not.toContain(Buffer.from(value).toString('base64').slice(0, 20));
+        expect((await raw.readRaw(k))?.value).toBe(value);
+      });
+    }
+
+    if (options.valuesSealedAtRest) {
+      it('holds no value in plaintext at rest', async () => {
+        const k = key('sealed');
+        const value = 'secret-refresh-token-value-0123456789';
+        await store.set(k, value, { expectedVersion: 0 });
+        expect(raw.dumpRaw).toBeTypeOf('function');
+        const dump = await raw.dumpRaw!();
+        expect(dump.length).toBeGreaterThan(0);
+        expect(dump).not.toContain(value);
         expect(dump).not.toContain(Buffer.from(value).toString('base64').slice(0, 20));
         expect((await raw.readRaw(k))?.value).toBe(value);
       });
