@@ -1,6 +1,7 @@
 import type { Emulator } from '@hh-oauth/emulator';
 import { createHttpTransport, type HttpTransport, type HttpTransportOptions } from '@hh-oauth/http';
 import type { TokenStore } from '@hh-oauth/storage';
+import { registerSecret } from '@hh-oauth/test-support';
 import type { HhOAuth, HhOAuthOptions } from '../src/index.js';
 import { createHhOAuth } from '../src/index.js';
 
@@ -14,6 +15,7 @@ export function clientFor(
   extra: Partial<HhOAuthOptions> & { skew?: { ms: number } } = {},
 ): HhOAuth {
   const { skew = { ms: 0 }, ...rest } = extra;
+  registerSecret(emulator.app.clientSecret);
   return createHhOAuth({
     clientId: emulator.app.clientId,
     clientSecret: emulator.app.clientSecret,

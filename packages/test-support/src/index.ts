@@ -27,6 +27,6 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS] });
 }
 
-export { rejectionOf, shownBy } from './errors.js';
+export { expectNoSecretShown, registerSecret, rejectionOf, shownBy } from './errors.js';
 export { createGate, type Gate } from './gate.js';
 export { closedPort } from './network.js';
