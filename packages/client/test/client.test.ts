@@ -1,5 +1,5 @@
 import { type Emulator, startEmulator } from '@hh-oauth/emulator';
-import { createMemoryStore } from '@hh-oauth/storage';
+import { createMemoryStore, encryptedStore } from '@hh-oauth/storage';
 import { closedPort, createGate, rejectionOf, shownBy } from '@hh-oauth/test-support';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHhOAuth } from '../src/index.js';
@@ -244,6 +244,25 @@ describe('refresh', () => {
     expect(refreshes(emulator)).toBe(1);
     expect((await hh.session(sessionId))?.retryAt).toBeGreaterThan(emulator.controls.now());
     await expect(hh.me(sessionId)).resolves.toMatchObject({ is_applicant: true });
+  });
+
+  it('works over an encryptedStore: sign in, one refresh for concurrent callers, no token in clear', async () => {
+    const inner = createMemoryStore();
+    const store = encryptedStore(inner, { key: new Uint8Array(32).fill(3) });
+    const a = clientFor(emulator, store);
+    const b = clientFor(emulator, store);
+    const sessionId = await signIn(a, emulator);
+    const first = await a.getAccessToken(sessionId);
+    emulator.controls.advanceClock(FOURTEEN_DAYS_S + 1);
+    const tokens = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).getAccessToken(sessionId)),
+    );
+    expect(new Set(tokens).size).toBe(1);
+    expect(refreshes(emulator)).toBe(1);
+    const raw = (await inner.get(`hh-oauth:session:${sessionId}`))?.value ?? '';
+    expect(raw).toMatch(/^hh-oauth-sealed:1:/);
+    expect(raw).not.toContain(first);
+    expect(raw).not.toContain(tokens[0]);
   });
 
   it('a second process (another client on the same store) reuses the winner’s pair', async () => {
