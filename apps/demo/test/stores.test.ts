@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { APPLICANT, type Emulator, startEmulator } from '@hh-oauth/emulator';
-import { type RedisTestServer, startRedisServer } from '@hh-oauth/storage/test-servers';
+import { type RedisTestServer, startRedisServer } from '@hh-oauth/test-servers';
 import { launchChromium } from '@hh-oauth/test-support';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -10,8 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { createHhOAuth } from '@hh-oauth/client';
 import { createHttpTransport } from '@hh-oauth/http';
 import { createMemoryStore } from '@hh-oauth/storage';
-import { startRedisServer } from '@hh-oauth/storage/test-servers';
 import { createRedisStore } from '@hh-oauth/storage-redis';
+import { startRedisServer } from '@hh-oauth/test-servers';
 import { Redis } from 'ioredis';
 
 const USER_AGENT = 'hh-oauth-bench/1.0 (bench@example.com)';

@@ -7,14 +7,14 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { type Emulator, startEmulator } from '@hh-oauth/emulator';
 import { createFileStore, type TokenStore } from '@hh-oauth/storage';
+import { createPostgresStore } from '@hh-oauth/storage-postgres';
+import { createRedisStore } from '@hh-oauth/storage-redis';
 import {
   type PostgresTestServer,
   type RedisTestServer,
   startPostgresServer,
   startRedisServer,
-} from '@hh-oauth/storage/test-servers';
-import { createPostgresStore } from '@hh-oauth/storage-postgres';
-import { createRedisStore } from '@hh-oauth/storage-redis';
+} from '@hh-oauth/test-servers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientFor, FOURTEEN_DAYS_S, refreshes, signIn } from './helpers.js';
 

@@ -3,14 +3,14 @@
 // from sleeps; the only waiting on time is a store's own deadline running out.
 import { type Emulator, startEmulator } from '@hh-oauth/emulator';
 import type { HttpTransport } from '@hh-oauth/http';
+import { createPostgresStore } from '@hh-oauth/storage-postgres';
+import { createRedisStore } from '@hh-oauth/storage-redis';
 import {
   type PostgresTestServer,
   type RedisTestServer,
   startPostgresServer,
   startRedisServer,
-} from '@hh-oauth/storage/test-servers';
-import { createPostgresStore } from '@hh-oauth/storage-postgres';
-import { createRedisStore } from '@hh-oauth/storage-redis';
+} from '@hh-oauth/test-servers';
 import { createGate, rejectionOf } from '@hh-oauth/test-support';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { clientFor, FOURTEEN_DAYS_S, refreshes, signIn, transportFor } from './helpers.js';

@@ -14,7 +14,7 @@ import {
   type Settled,
   settle,
   startPostgresServer,
-} from '@hh-oauth/storage/test-servers';
+} from '@hh-oauth/test-servers';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresStore } from '../src/index.js';

@@ -4,7 +4,7 @@ import {
   runTokenStoreConformance,
   sealedBackdoor,
 } from '@hh-oauth/storage/conformance';
-import { type PostgresTestServer, startPostgresServer } from '@hh-oauth/storage/test-servers';
+import { type PostgresTestServer, startPostgresServer } from '@hh-oauth/test-servers';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresStore } from '../src/index.js';

@@ -14,7 +14,7 @@ import {
   type Settled,
   settle,
   startRedisServer,
-} from '@hh-oauth/storage/test-servers';
+} from '@hh-oauth/test-servers';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisStore } from '../src/index.js';

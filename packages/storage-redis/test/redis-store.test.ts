@@ -4,7 +4,7 @@ import {
   runTokenStoreConformance,
   sealedBackdoor,
 } from '@hh-oauth/storage/conformance';
-import { type RedisTestServer, startRedisServer } from '@hh-oauth/storage/test-servers';
+import { type RedisTestServer, startRedisServer } from '@hh-oauth/test-servers';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisStore } from '../src/index.js';

@@ -1,6 +1,6 @@
 import { Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { startPostgresServer, startRedisServer } from '../src/test-servers/index.js';
+import { startPostgresServer, startRedisServer } from '../src/index.js';
 
 function ask(port: number, request: string | Buffer): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -1,5 +1,5 @@
 /**
- * @hh-oauth/storage/test-servers — throwaway real servers for tests: `redis-server` and PostgreSQL
+ * @hh-oauth/test-servers (private, not published) — throwaway real servers for tests: `redis-server` and PostgreSQL
  * on free 127.0.0.1 ports in temp folders, stopped by `stop()`. They fail loudly, with what to
  * install, when the binaries are missing. Used by the Redis and PostgreSQL stores' tests and by
  * `@hh-oauth/client`'s cross-process tests; Node only.

@@ -2,8 +2,7 @@
  * What a store's fault test needs around a stopped or locked backend: the calls an hh-oauth client
  * makes, how each settled and how long it took, and whether an error leaks the probe's secret.
  */
-import type { StorageError } from '../errors.js';
-import type { TokenStore } from '../types.js';
+import type { StorageError, TokenStore } from '@hh-oauth/storage';
 
 /** A value the probe writes (it stands for a token) and a key (it carries a session id). */
 export const PROBE_SECRET = 'refresh-token-SECRET-value';
