@@ -11,4 +11,5 @@ if command -v pnpm >/dev/null 2>&1; then pnpm() { command pnpm "$@"; }; else pnp
 pnpm install --frozen-lockfile
 # Only the demo and the packages it imports, in one TypeScript build (tsc -b follows the references).
 pnpm exec tsc -b apps/demo/tsconfig.build.json
+node packages/core/scripts/bundle.mjs
 exec node apps/demo/dist/main.js "$@"

@@ -4,7 +4,8 @@
  * a session cookie holding the session id (httpOnly, SameSite=Lax); tokens stay in the store.
  */
 import type { HhOAuth } from '@hh-oauth/client';
-import { appTokenMachine, hasErrorCode, machineToMermaid, sessionMachine } from '@hh-oauth/core';
+import { appTokenMachine, hasErrorCode, sessionMachine } from '@hh-oauth/core';
+import { machineToMermaid } from '@hh-oauth/core/diagram';
 import { type Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { streamSSE } from 'hono/streaming';

@@ -1,4 +1,5 @@
-import { appTokenMachine, machineToMermaid, sessionMachine } from '@hh-oauth/core';
+import { appTokenMachine, sessionMachine } from '@hh-oauth/core';
+import { machineToMermaid } from '@hh-oauth/core/diagram';
 import { describe, expect, it } from 'vitest';
 import { layoutGraph, parseMermaid } from '../src/diagram.js';
 import { formatDuration, maskToken } from '../src/format.js';

@@ -1,7 +1,8 @@
 // Renders both machines as Mermaid stateDiagram-v2 into README.md, between the markers.
 // Run with `pnpm --filter @hh-oauth/core diagram` (builds first; reads dist/).
 import { readFileSync, writeFileSync } from 'node:fs';
-import { appTokenMachine, machineToMermaid, sessionMachine } from '../dist/index.js';
+import { appTokenMachine, sessionMachine } from '../dist/index.js';
+import { machineToMermaid } from '../dist/subpaths/diagram.js';
 import { renderSection, replaceSection } from './diagram-section.mjs';
 
 const path = new URL('../README.md', import.meta.url);

@@ -11,7 +11,6 @@ export type {
 } from './app-token.js';
 export { APP_TOKEN_COOLDOWN_MS, appTokenMachine } from './app-token.js';
 export { isSettled } from './constants.js';
-export { machineToMermaid } from './diagram.js';
 export { supersedes } from './reconcile.js';
 export type {
   AccessTokenResult,

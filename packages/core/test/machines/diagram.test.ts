@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error plain .mjs helper shared with scripts/diagram.mjs
 import { renderSection, replaceSection } from '../../scripts/diagram-section.mjs';
-import { appTokenMachine, machineToMermaid, sessionMachine } from '../../src/index.js';
+import { appTokenMachine, sessionMachine } from '../../src/index.js';
+import { machineToMermaid } from '../../src/subpaths/diagram.js';
 
 describe('README diagrams', () => {
   it('are rendered from the machine definitions and up to date (run `pnpm --filter @hh-oauth/core diagram`)', () => {
