@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { type Emulator, startEmulator } from '@hh-oauth/emulator';
-import { createFileStore, type TokenStore } from '@hh-oauth/storage';
+import type { TokenStore } from '@hh-oauth/storage';
+import { createFileStore } from '@hh-oauth/storage/file';
 import { createPostgresStore } from '@hh-oauth/storage-postgres';
 import { createRedisStore } from '@hh-oauth/storage-redis';
 import {

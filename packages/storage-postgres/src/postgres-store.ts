@@ -36,7 +36,7 @@ import {
   timeoutError,
   timeoutOption,
   ttlToMs,
-} from '@hh-oauth/storage';
+} from '@hh-oauth/storage/adapter';
 import pg from 'pg';
 import { isTableName, migrationSql, quoteName } from './schema.js';
 

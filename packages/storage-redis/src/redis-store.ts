@@ -30,7 +30,7 @@ import {
   timeoutError,
   timeoutOption,
   ttlToMs,
-} from '@hh-oauth/storage';
+} from '@hh-oauth/storage/adapter';
 import type { Cluster, RedisOptions } from 'ioredis';
 import { Redis } from 'ioredis';
 import { DELETE_SCRIPT, EXTEND_SCRIPT, SET_SCRIPT, TAKE_SCRIPT, UNLOCK_SCRIPT } from './scripts.js';

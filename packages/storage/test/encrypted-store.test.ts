@@ -4,12 +4,8 @@ import { join } from 'node:path';
 import { runTokenStoreConformance, sealedBackdoor } from '@hh-oauth/storage/conformance';
 import { shownBy } from '@hh-oauth/test-support';
 import { describe, expect, it } from 'vitest';
-import {
-  createFileStore,
-  createMemoryStore,
-  encryptedStore,
-  isStorageError,
-} from '../src/index.js';
+import { createFileStore } from '../src/file/index.js';
+import { createMemoryStore, encryptedStore, isStorageError } from '../src/index.js';
 import { inspectMemoryStore } from '../src/memory.js';
 import { readFileBackdoor } from './file-backdoor.js';
 

@@ -10,7 +10,8 @@
  *   compare-and-set, retrying; prints every lock timeout and every acknowledged write.
  */
 import { readSync, writeSync } from 'node:fs';
-import { createFileStore, isStorageError } from '../src/index.js';
+import { createFileStore } from '../src/file/index.js';
+import { isStorageError } from '../src/index.js';
 
 const [role, path, staleMs, timeoutMs, count] = process.argv.slice(2);
 

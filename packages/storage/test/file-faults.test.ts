@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createFileStore } from '../src/index.js';
+import { createFileStore } from '../src/file/index.js';
 import { compileForChild } from './compile-for-child.js';
 
 type Event = Record<string, unknown> & { readonly event: string };

@@ -17,7 +17,8 @@ import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { acquireFileLock } from '../src/file/file-lock.js';
 import { currentHolder } from '../src/file/holder.js';
-import { createFileStore, isStorageError } from '../src/index.js';
+import { createFileStore } from '../src/file/index.js';
+import { isStorageError } from '../src/index.js';
 import { compileForChild } from './compile-for-child.js';
 
 const run = promisify(execFile);

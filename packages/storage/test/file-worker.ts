@@ -2,7 +2,7 @@
  * A child process of file-store.test.ts: increments a counter with compare-and-set, tries to take a
  * shared key once, and counts the times it held a lock alone. Prints one JSON line.
  */
-import { createFileStore } from '../src/index.js';
+import { createFileStore } from '../src/file/index.js';
 
 const [path, rounds] = process.argv.slice(2);
 const store = createFileStore({ path: path!, timeoutMs: 30_000 });

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runTokenStoreConformance } from '@hh-oauth/storage/conformance';
-import { createFileStore, type FileStoreOptions } from '../src/index.js';
+import { createFileStore, type FileStoreOptions } from '../src/file/index.js';
 import { readFileBackdoor } from './file-backdoor.js';
 
 const KEY = Buffer.alloc(32, 7);
