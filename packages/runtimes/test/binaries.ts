@@ -1,4 +1,4 @@
-// Node 22, Bun and Deno are fetched from the npm registry the first time this test runs, pinned by
+// Node 22, Bun, Deno and miniflare (with workerd) are fetched from the npm registry the first time this test runs, pinned by
 // binaries/package-lock.json, into binaries/node_modules. They are kept out of the workspace
 // install: together they weigh about 380 MB, and only this test needs them.
 import { spawn } from 'node:child_process';
@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const binariesDir = fileURLToPath(new URL('../binaries', import.meta.url));
+export const binariesDir = fileURLToPath(new URL('../binaries', import.meta.url));
 const installed = (...path: string[]) => join(binariesDir, 'node_modules', ...path);
 
 /** Where each binary's npm package puts it (its install script copies in the platform's build). */
@@ -14,6 +14,8 @@ export const BINARIES = {
   node22: installed('node', 'bin', 'node'),
   bun: installed('bun', 'bin', 'bun.exe'),
   deno: installed('deno', 'deno'),
+  /** workerd, Cloudflare's worker runtime, which miniflare drives (the client test's edge runtime). */
+  workerd: installed('workerd', 'bin', 'workerd'),
 } as const;
 
 export type RuntimeName = keyof typeof BINARIES;
