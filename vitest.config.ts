@@ -13,6 +13,7 @@ export default defineConfig({
       'packages/*/test/**/*.test.ts',
       'apps/*/test/**/*.test.ts',
       'scripts/*.test.ts',
+      'docs/test/**/*.test.ts',
     ],
     // One fast-check seed per run, printed and replayable with HH_OAUTH_SEED.
     globalSetup: ['packages/test-support/src/seed.ts'],
