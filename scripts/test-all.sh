@@ -29,6 +29,8 @@ pnpm build
 pnpm lint
 pnpm typecheck
 pnpm pack:check
+# The API reference: TypeDoc fails on any warning (a broken {@link}, a type used but not exported).
+pnpm --filter @hh-oauth/docs run build
 
 mkdir -p .tmp
 # One fast-check seed for the whole run, printed at the end: set HH_OAUTH_SEED to replay a run.

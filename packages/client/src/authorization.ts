@@ -10,8 +10,8 @@ import {
   parseCallback,
   readCallbackUrl,
   type SessionEvent,
-  timingSafeEqual,
 } from '@hh-oauth/core';
+import { timingSafeEqual } from '@hh-oauth/core/internal';
 import { decodePending, type PendingRecord } from './records.js';
 import { bounded, type Runtime } from './runtime.js';
 import { type Sessions, unavailable } from './sessions.js';

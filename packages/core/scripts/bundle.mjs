@@ -11,6 +11,7 @@ await build({
     index: `${dist}index.js`,
     authorize: `${dist}subpaths/authorize.js`,
     diagram: `${dist}subpaths/diagram.js`,
+    internal: `${dist}subpaths/internal.js`,
   },
   outdir: `${dist}bundle`,
   bundle: true,

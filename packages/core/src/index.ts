@@ -3,13 +3,11 @@
  * Web-standard APIs only: runs unchanged in Node, browsers, edge workers, Bun and Deno.
  */
 export { parseApiError } from './api-error.js';
+// The answer processors a transport hands its HTTP answers to (status, headers, body).
+export type { ApiResponseOptions } from './api-response.js';
+export { processApiResponse, processTokenInvalidation } from './api-response.js';
 export type { AuthorizeUrlOptions } from './authorize.js';
-export {
-  buildAuthorizeUrl,
-  createState,
-  DEFAULT_AUTHORIZE_URL,
-  timingSafeEqual,
-} from './authorize.js';
+export { buildAuthorizeUrl, createState, DEFAULT_AUTHORIZE_URL } from './authorize.js';
 export type { AuthorizationCode, CallbackOptions } from './callback.js';
 export { parseCallback, readCallbackUrl } from './callback.js';
 export type { ApiErrorEntry, ErrorCode, HhOAuthErrorOptions, Recovery } from './errors.js';
@@ -24,6 +22,7 @@ export {
   TokenEndpointError,
   TransportError,
 } from './errors.js';
+export type { HttpAnswer } from './http-answer.js';
 export * from './machines/index.js';
 export type {
   ParsedRedirectUri,
@@ -31,13 +30,6 @@ export type {
   RedirectUriVerdict,
 } from './redirect-uri.js';
 export { parseRedirectUri, validateRedirectUri } from './redirect-uri.js';
-// The answer processors a transport hands its HTTP answers to (status, headers, body).
-export * from './responses.js';
 export type { TokenResponseOptions } from './token-response.js';
-export {
-  MAX_RESPONSE_CHARS,
-  parseJsonObject,
-  parseTokenResponse,
-  tokenEndpointError,
-} from './token-response.js';
+export { parseTokenResponse, processTokenResponse } from './token-response.js';
 export type { TokenSet } from './types.js';

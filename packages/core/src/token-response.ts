@@ -74,7 +74,7 @@ const MESSAGES: Partial<Record<ErrorCode, string>> = {
 export interface TokenResponseOptions {
   /** The caller's clock, in ms since the epoch: `expiresAt` = now + expires_in. */
   readonly now: number;
-  /** Refuse longer bodies (default {@link MAX_RESPONSE_CHARS}). */
+  /** Refuse longer bodies (default 64 KiB of text). */
   readonly maxChars?: number;
 }
 

@@ -1,4 +1,4 @@
-import { timingSafeEqual } from '@hh-oauth/core';
+import { timingSafeEqual } from '@hh-oauth/core/internal';
 import { type Clock, createClock } from './clock.js';
 import { EmulatorInputError } from './errors.js';
 import type { Fault, FaultSpec } from './faults.js';

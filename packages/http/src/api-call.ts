@@ -1,9 +1,5 @@
-import {
-  ConfigurationError,
-  type HttpAnswer,
-  processApiResponse,
-  retryAfterMs,
-} from '@hh-oauth/core';
+import { ConfigurationError, type HttpAnswer, processApiResponse } from '@hh-oauth/core';
+import { retryAfterMs } from '@hh-oauth/core/internal';
 import { readCapped } from './body.js';
 import { type Cutoff, Deadlines, sleep, withDeadline } from './deadline.js';
 import { blockedPort, toTransportError } from './failure.js';

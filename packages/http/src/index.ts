@@ -3,7 +3,6 @@
  * authorized API calls. Web APIs only (fetch, URL, AbortSignal): Node, browsers, edge, Bun, Deno.
  */
 
-export { retryAfterMs } from '@hh-oauth/core';
 export type {
   ApiRequestInit,
   CallOptions,

@@ -1,4 +1,5 @@
-import { type HttpAnswer, MAX_RESPONSE_CHARS } from '@hh-oauth/core';
+import type { HttpAnswer } from '@hh-oauth/core';
+import { MAX_RESPONSE_CHARS } from '@hh-oauth/core/internal';
 import ky, { type KyInstance, type ResponsePromise } from 'ky';
 import { readCapped } from './body.js';
 import { Deadlines, withDeadline } from './deadline.js';

@@ -55,7 +55,7 @@ interface SealingKey {
   readonly key: Awaited<ReturnType<typeof crypto.subtle.importKey>>;
 }
 
-async function importKey(bytes: Uint8Array): Promise<SealingKey> {
+async function importKey(bytes: Uint8Array<ArrayBuffer>): Promise<SealingKey> {
   const digest = await crypto.subtle.digest(
     'SHA-256',
     concat(encoder.encode('hh-oauth-sealed/kid'), bytes),
@@ -67,7 +67,7 @@ async function importKey(bytes: Uint8Array): Promise<SealingKey> {
   return { id, key };
 }
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(a.length + b.length);
   out.set(a, 0);
   out.set(b, a.length);
@@ -104,7 +104,7 @@ export function encryptedStore(store: TokenStore, options: EncryptedStoreOptions
       'every key must be 32 bytes: a Uint8Array, 64 hex digits or base64',
     );
   }
-  const imported = Promise.all(parsed.map((bytes) => importKey(bytes as Uint8Array)));
+  const imported = Promise.all(parsed.map((bytes) => importKey(bytes as Uint8Array<ArrayBuffer>)));
   // An import failure surfaces on the first call; never as an unhandled rejection.
   imported.catch(() => undefined);
 

@@ -4,7 +4,7 @@
  */
 
 /** The 32 bytes of an AES-256 key, or undefined when `key` is not one. */
-export function parseKeyBytes(key: unknown): Uint8Array | undefined {
+export function parseKeyBytes(key: unknown): Uint8Array<ArrayBuffer> | undefined {
   if (key instanceof Uint8Array) return key.byteLength === 32 ? new Uint8Array(key) : undefined;
   if (typeof key !== 'string') return undefined;
   if (/^[0-9a-fA-F]{64}$/.test(key)) {
@@ -27,7 +27,7 @@ export function toBase64Url(bytes: Uint8Array): string {
 }
 
 /** Decodes base64 or base64url (padding optional); undefined when it is neither. */
-export function fromBase64Url(text: string): Uint8Array | undefined {
+export function fromBase64Url(text: string): Uint8Array<ArrayBuffer> | undefined {
   if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(text)) return undefined;
   try {
     const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
