@@ -33,6 +33,8 @@ export interface Context {
   readonly paths: CliPaths;
   readonly profile: string;
   readonly json: boolean;
+  /** Every expiry decision and timestamp uses it (see {@link clockFrom}). */
+  readonly clock: { now(): number };
   /** The store, opened on first use (creating the key file when missing). */
   store(): Promise<TokenStore>;
   settings(): Promise<Settings>;
@@ -84,8 +86,19 @@ export function missingConfig(profile: string, missing: readonly string[]): CliE
   );
 }
 
+/**
+ * This process's clock: real time, shifted by `HH_OAUTH_CLOCK_OFFSET_MS` when set — for tests
+ * against the emulator, whose clock they move (expiry is decided on the caller's clock).
+ */
+export function clockFrom(env: NodeJS.ProcessEnv): { now(): number } {
+  const offset = Number(env['HH_OAUTH_CLOCK_OFFSET_MS'] ?? 0);
+  if (!Number.isFinite(offset) || offset === 0) return Date;
+  return { now: () => Date.now() + offset };
+}
+
 export function createContext(io: Io, options: GlobalOptions): Context {
   const paths = cliPaths(io.env);
+  const clock = clockFrom(io.env);
   const profile = options.profile || io.env['HH_OAUTH_PROFILE'] || 'default';
   let store: TokenStore | undefined;
   let settings: Settings | undefined;
@@ -95,6 +108,7 @@ export function createContext(io: Io, options: GlobalOptions): Context {
       const encryptionKey = await loadStoreKey(paths, io.env, { create: true });
       store = createFileStore({
         path: paths.store,
+        now: () => clock.now(),
         ...(encryptionKey === undefined ? {} : { encryptionKey }),
       });
     }
@@ -137,6 +151,7 @@ export function createContext(io: Io, options: GlobalOptions): Context {
     paths,
     profile,
     json: options.json === true,
+    clock,
     store: openStore,
     settings: loadSettings,
     async client(opts = {}) {
@@ -159,6 +174,7 @@ export function createContext(io: Io, options: GlobalOptions): Context {
         clientSecret: await secret(opts.prompt === true, opts.offline === true),
         userAgent: s.userAgent!,
         store: await openStore(),
+        clock,
         ...(s.redirectUri === undefined ? {} : { redirectUri: s.redirectUri }),
         ...(s.oauthBaseUrl === undefined ? {} : { oauthBaseUrl: s.oauthBaseUrl }),
         ...(s.apiBaseUrl === undefined ? {} : { apiBaseUrl: s.apiBaseUrl }),

@@ -153,7 +153,7 @@ export async function login(ctx: Context, options: LoginOptions): Promise<void> 
     v: 1,
     sessionId,
     user,
-    signedInAt: Date.now(),
+    signedInAt: ctx.clock.now(),
   });
   const record = await hh.session(sessionId);
   if (ctx.json) {

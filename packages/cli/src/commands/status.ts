@@ -45,7 +45,7 @@ async function statusOf(ctx: Context): Promise<ProfileStatus> {
   if (state !== undefined && settings.clientId && settings.userAgent) {
     record = await (await ctx.client({ offline: true })).session(state.sessionId);
   }
-  const now = Date.now();
+  const now = ctx.clock.now();
   const expiresAt = record?.tokens?.expiresAt;
   return {
     profile: ctx.profile,
@@ -62,8 +62,8 @@ async function statusOf(ctx: Context): Promise<ProfileStatus> {
   };
 }
 
-function inDays(iso: string): string {
-  const ms = Date.parse(iso) - Date.now();
+function inDays(iso: string, now: number): string {
+  const ms = Date.parse(iso) - now;
   const hours = Math.abs(ms) / 3_600_000;
   const span = hours >= 48 ? `${Math.round(hours / 24)} days` : `${Math.round(hours)} h`;
   return ms >= 0 ? `in ${span}` : `${span} ago`;
@@ -87,7 +87,7 @@ function print(ctx: Context, s: ProfileStatus, env: NodeJS.ProcessEnv): void {
   else out(`  ${c.red('✗')} ${who}: session ${s.session}${s.error ? ` (${s.error.code})` : ''}`);
   if (s.expiresAt) {
     out(
-      `  - Access token ${s.expired ? 'expired' : 'valid until'} ${s.expiresAt} (${inDays(s.expiresAt)})`,
+      `  - Access token ${s.expired ? 'expired' : 'valid until'} ${s.expiresAt} (${inDays(s.expiresAt, ctx.clock.now())})`,
     );
   }
   const next = {
