@@ -117,6 +117,23 @@ describe('hh-oauth with the emulator', () => {
     expect(query.code).toBe(0);
   });
 
+  it('api: an error hh.ru answers exits 6 with its errors and a hint, as JSON with --json', async () => {
+    const r = await world.run(['api', '/manager_accounts/mine']);
+    expect(r.code).toBe(6);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/\(forbidden\)\n {2}hh\.ru: forbidden\n/);
+    expect(r.stderr).toMatch(/hint: hh\.ru refused this request/);
+    const json = await world.run(['api', '/me', '--manager-account', '999', '--json']);
+    expect(json.code).toBe(6);
+    expect(JSON.parse(json.stderr).error).toMatchObject({
+      code: 'forbidden',
+      status: 403,
+      errors: [{ type: 'manager_account', value: 'not_found' }],
+      hint: expect.any(String),
+    });
+    expect(json.stderr).not.toContain(first);
+  });
+
   it('after the clock moves 15 days: exactly one refresh, then the new token again', async () => {
     world.advanceDays(15);
     const before = refreshes();

@@ -156,6 +156,7 @@ export async function signInInBrowser(
   options: { allow?: boolean } = {},
 ): Promise<Page> {
   const context = await browser.newContext();
+  context.setDefaultTimeout(10_000);
   const page = await context.newPage();
   await page.goto(url);
   await page.getByLabel('Login').fill(APPLICANT.login);
