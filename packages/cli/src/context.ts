@@ -3,16 +3,15 @@
  * encrypted file store, the client secret, and `createHhOAuth` over them. `HH_OAUTH_BASE_URL`
  * points both hh.ru hosts at one origin (the emulator); nothing else changes.
  */
-import { createHhOAuth, type HhOAuth } from '@hh-oauth/client';
+import type { HhOAuth } from '@hh-oauth/client';
 import { parseRedirectUri } from '@hh-oauth/core';
-import { createFileStore, type TokenStore } from '@hh-oauth/storage';
+import type { TokenStore } from '@hh-oauth/storage';
 import { type ProfileConfig, readConfig } from './config-file.js';
 import { CliError } from './errors.js';
 import { profileFlag } from './hints.js';
 import { type Io, interactive, writeLine } from './output.js';
 import { type CliPaths, cliPaths } from './paths.js';
 import { readProfileState, readStoredSecret, writeStoredSecret } from './profile-state.js';
-import { askSecret } from './prompts.js';
 import { loadStoreKey } from './store-key.js';
 
 export interface GlobalOptions {
@@ -106,6 +105,7 @@ export function createContext(io: Io, options: GlobalOptions): Context {
   const openStore = async (): Promise<TokenStore> => {
     if (store === undefined) {
       const encryptionKey = await loadStoreKey(paths, io.env, { create: true });
+      const { createFileStore } = await import('@hh-oauth/storage');
       store = createFileStore({
         path: paths.store,
         now: () => clock.now(),
@@ -140,6 +140,7 @@ export function createContext(io: Io, options: GlobalOptions): Context {
         `Set HH_CLIENT_SECRET, or run \`hh-oauth config set client-secret${p}\` (it asks without echoing and keeps it encrypted).`,
       );
     }
+    const { askSecret } = await import('./prompts.js');
     const typed = await askSecret(io, 'Client secret (not shown; kept encrypted)');
     await writeStoredSecret(s, profile, typed);
     writeLine(io.stderr, 'The client secret is stored, encrypted, in the token store.');
@@ -169,6 +170,7 @@ export function createContext(io: Io, options: GlobalOptions): Context {
           `Set the one registered for the application: \`hh-oauth config set redirect-uri URL${profileFlag(profile)}\`.`,
         );
       }
+      const { createHhOAuth } = await import('@hh-oauth/client');
       return createHhOAuth({
         clientId: s.clientId!,
         clientSecret: await secret(opts.prompt === true, opts.offline === true),

@@ -1,17 +1,12 @@
 /**
  * The command tree on commander: every command takes `--profile NAME` and `--json`; usage errors
  * exit 2 with a hint; every other failure goes through `printError` (message + hint) and
- * `exitCodeFor`.
+ * `exitCodeFor`. Each command's module is imported when it runs, so `--help`, `--version` and
+ * `completion` never load the client, the store or the prompts.
  */
 import { createRequire } from 'node:module';
 import { Command, CommanderError, Option } from 'commander';
-import { api } from './commands/api.js';
 import { completionScript } from './commands/completion.js';
-import { configGet, configList, configSet } from './commands/config.js';
-import { login } from './commands/login.js';
-import { logout } from './commands/logout.js';
-import { status } from './commands/status.js';
-import { appToken, token } from './commands/token.js';
 import { type Context, createContext, type GlobalOptions } from './context.js';
 import { EXIT, type ExitCode, exitCodeFor } from './errors.js';
 import { type Io, printError, writeLine } from './output.js';
@@ -91,7 +86,7 @@ export function buildProgram(io: Io, done: (code: ExitCode) => void): Command {
         (
           ctx,
           opts: { forceLogin?: boolean; manual?: boolean; browser: boolean; timeout: number },
-        ) => login(ctx, opts),
+        ) => import('./commands/login.js').then((m) => m.login(ctx, opts)),
       ),
     );
 
@@ -99,13 +94,15 @@ export function buildProgram(io: Io, done: (code: ExitCode) => void): Command {
     .description('profiles, who is signed in, token expiry, refresh state')
     .action(
       action((ctx, opts: GlobalOptions) =>
-        status(ctx, opts.profile === undefined && !io.env['HH_OAUTH_PROFILE']),
+        import('./commands/status.js').then((m) =>
+          m.status(ctx, opts.profile === undefined && !io.env['HH_OAUTH_PROFILE']),
+        ),
       ),
     );
 
   common(program.command('token'))
     .description('print a valid access token (refreshed when expired, never before)')
-    .action(action((ctx) => token(ctx)));
+    .action(action((ctx) => import('./commands/token.js').then((m) => m.token(ctx))));
 
   common(program.command('api'))
     .description('an authorized API call; pretty JSON on a terminal, raw otherwise')
@@ -118,15 +115,19 @@ export function buildProgram(io: Io, done: (code: ExitCode) => void): Command {
     )
     .option('--manager-account <id>', "act as one of an employer manager's work accounts")
     .option('--app', "use the application token instead of the user's")
-    .action(action((ctx, path: string, opts) => api(ctx, path, opts as never)));
+    .action(
+      action((ctx, path: string, opts) =>
+        import('./commands/api.js').then((m) => m.api(ctx, path, opts as never)),
+      ),
+    );
 
   common(program.command('logout'))
     .description('revoke the token at hh.ru and forget the session')
-    .action(action((ctx) => logout(ctx)));
+    .action(action((ctx) => import('./commands/logout.js').then((m) => m.logout(ctx))));
 
   common(program.command('app-token'))
     .description('print the application token (shared; hh.ru issues one per 5 minutes)')
-    .action(action((ctx) => appToken(ctx)));
+    .action(action((ctx) => import('./commands/token.js').then((m) => m.appToken(ctx))));
 
   const config = program
     .command('config')
@@ -135,14 +136,22 @@ export function buildProgram(io: Io, done: (code: ExitCode) => void): Command {
     .description('set a setting; `config set client-secret` asks without echoing (or reads stdin)')
     .argument('<key>', 'client-id | redirect-uri | user-agent | client-secret')
     .argument('[value]')
-    .action(action((ctx, key: string, value: string | undefined) => configSet(ctx, key, value)));
+    .action(
+      action((ctx, key: string, value: string | undefined) =>
+        import('./commands/config.js').then((m) => m.configSet(ctx, key, value)),
+      ),
+    );
   common(config.command('get'))
     .description('print a setting (the secret shows only where it comes from)')
     .argument('<key>')
-    .action(action((ctx, key: string) => configGet(ctx, key)));
+    .action(
+      action((ctx, key: string) =>
+        import('./commands/config.js').then((m) => m.configGet(ctx, key)),
+      ),
+    );
   common(config.command('list'))
     .description('every setting of the profile, and where it comes from')
-    .action(action((ctx) => configList(ctx)));
+    .action(action((ctx) => import('./commands/config.js').then((m) => m.configList(ctx))));
 
   program
     .command('completion')
