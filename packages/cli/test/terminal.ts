@@ -18,6 +18,8 @@ export interface Terminal {
   screen(options?: { escapes?: boolean }): Promise<string>;
   /** Waits until the screen matches; returns the match. */
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  /** Waits until `check(screen)` holds. */
+  waitUntil(what: string, check: (screen: string) => boolean, timeoutMs?: number): Promise<void>;
   /** Types text literally (no key names), then Enter when `enter`. */
   type(text: string, options?: { enter?: boolean }): Promise<void>;
   /** Sends a key by tmux's name (`C-c`, `Enter`). */
@@ -33,7 +35,14 @@ export interface Terminal {
  */
 export async function openTerminal(
   argv: readonly string[],
-  options: { env: NodeJS.ProcessEnv; cwd: string; width?: number; height?: number },
+  options: {
+    env: NodeJS.ProcessEnv;
+    /** Where tmux's config goes, and the command's working directory unless `startDir`. */
+    cwd: string;
+    startDir?: string;
+    width?: number;
+    height?: number;
+  },
 ): Promise<Terminal> {
   const socket = `hh-cli-${randomBytes(6).toString('hex')}`;
   const conf = join(options.cwd, `${socket}.conf`);
@@ -53,6 +62,8 @@ export async function openTerminal(
     '-d',
     '-s',
     'cli',
+    '-c',
+    options.startDir ?? options.cwd,
     '-x',
     String(options.width ?? 300),
     '-y',
@@ -86,6 +97,9 @@ export async function openTerminal(
     screen,
     waitFor: (pattern, timeoutMs = 20_000) =>
       poll(String(pattern), async () => (await screen()).match(pattern) ?? undefined, timeoutMs),
+    waitUntil: async (what, check, timeoutMs = 20_000) => {
+      await poll(what, async () => (check(await screen()) ? true : undefined), timeoutMs);
+    },
     async type(text, o = {}) {
       await tmux('send-keys', '-t', 'cli', '-l', text);
       if (o.enter) await tmux('send-keys', '-t', 'cli', 'Enter');

@@ -161,7 +161,7 @@ export async function login(ctx: Context, options: LoginOptions): Promise<void> 
   } else {
     writeLine(
       io.stdout,
-      `${c.green('✓')} Signed in to hh.ru as ${c.bold(describeUser(user))} (profile ${profile})`,
+      `${c.green('✓')} Signed in to hh.ru as ${c.bold(describeUser(user))}, profile ${profile}`,
     );
   }
 }
