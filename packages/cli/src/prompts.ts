@@ -1,12 +1,12 @@
 /**
- * The interactive bits, on @clack/prompts: a secret prompt that echoes nothing, a prompt for the
- * URL the browser landed on (`login --manual`), and the spinner while `login` waits. All of them
+ * The interactive bits: on @clack/prompts a secret prompt that echoes nothing and a prompt for the
+ * URL the browser landed on (`login --manual`); and the spinner while `login` waits. All of them
  * draw on stderr, and only when a person is at a terminal; scripts get plain lines and read stdin.
  */
 import { createInterface } from 'node:readline';
-import { isCancel, password, spinner, text } from '@clack/prompts';
+import { isCancel, password, text } from '@clack/prompts';
 import { CliError } from './errors.js';
-import { type Io, interactive, writeLine } from './output.js';
+import { colorsFor, type Io, interactive, writeLine } from './output.js';
 
 export function cancelled(): CliError {
   return new CliError(
@@ -72,20 +72,35 @@ export interface Waiting {
   fail(message: string): void;
 }
 
-/** A spinner on a terminal (Ctrl-C calls `onCancel`); one plain line otherwise. */
+const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+
+/**
+ * A spinner on a terminal (with the seconds waited; Ctrl-C calls `onCancel`); one plain line
+ * otherwise. Not clack's spinner: it puts stdin in raw mode and answers Ctrl-C with
+ * `process.exit(0)`, so a cancelled login would exit 0 and leave its server to die unclosed.
+ */
 export function startWaiting(io: Io, message: string, onCancel: () => void): Waiting {
   if (!interactive(io)) {
     writeLine(io.stderr, message);
     return { stop: (m) => writeLine(io.stderr, m), fail: () => {} };
   }
-  // The spinner catches SIGINT itself while it runs; `onCancel` ends the wait.
-  const s = spinner({
-    output: io.stderr,
-    withGuide: false,
-    indicator: 'timer',
-    onCancel,
-    cancelMessage: 'Cancelled.',
-  });
-  s.start(message);
-  return { stop: (m) => s.stop(m), fail: (m) => s.error(m) };
+  const c = colorsFor(io.stderr, io.env);
+  const started = Date.now();
+  let frame = 0;
+  const draw = () => {
+    const seconds = Math.floor((Date.now() - started) / 1000);
+    io.stderr.write(
+      `\r\u001b[2K${c.cyan(FRAMES[frame++ % FRAMES.length]!)} ${message} ${c.dim(`${seconds}s`)}`,
+    );
+  };
+  const timer = setInterval(draw, 100);
+  const sigint = () => onCancel();
+  process.once('SIGINT', sigint);
+  draw();
+  const end = (mark: string, text: string) => {
+    clearInterval(timer);
+    process.removeListener('SIGINT', sigint);
+    io.stderr.write(`\r\u001b[2K${mark} ${text}\n`);
+  };
+  return { stop: (m) => end(c.green('✓'), m), fail: (m) => end(c.red('✗'), m) };
 }

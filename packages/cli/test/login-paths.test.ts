@@ -1,7 +1,9 @@
 // `login` in a real terminal beyond the happy path: --manual with the address pasted from the
 // browser (and the client secret typed at a prompt that echoes nothing), a wrong secret, a bad
 // paste, a denied consent, a timeout, a taken port. Needs `pnpm build`.
+import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } from '@hh-oauth/emulator';
 import { launchChromium } from '@hh-oauth/test-support';
 import type { Browser } from 'playwright-core';
@@ -90,6 +92,47 @@ describe('login --manual', () => {
     const screen = await term.screen();
     expect(screen).toMatch(/error: the pasted text is not the address of an hh\.ru callback/);
     expect(screen).toMatch(/hint: Copy the whole address from the browser's address bar/);
+  });
+});
+
+describe('login, more ways', () => {
+  it('opens $BROWSER with the URL, and prints JSON with --json', async () => {
+    // A "browser" that hands the URL it was given to the test, which opens it in Chromium.
+    const opened = join(world.home, 'opened-url');
+    const fake = join(world.home, 'browser.sh');
+    await writeFile(
+      fake,
+      `#!/bin/sh\nprintf %s "$1" > ${opened}.tmp && mv ${opened}.tmp ${opened}\n`,
+    );
+    await chmod(fake, 0o755);
+    const app = world.emulator.controls.registerApp({ redirectUri: world.redirectUri });
+    const term = await world.terminal(['login', '--json', '--force-login'], {
+      env: { BROWSER: fake, HH_CLIENT_ID: app.clientId, HH_CLIENT_SECRET: app.clientSecret },
+    });
+    await term.waitFor(/Opened your browser\./);
+    const url = await readFile(opened, 'utf8');
+    expect(url).toBe(authorizeUrlOn(await term.screen()));
+    expect(new URL(url).searchParams.get('force_login')).toBe('true');
+    const page = await signInInBrowser(browser, url);
+    await page.getByText('You can close this tab').waitFor();
+    expect(await term.exitCode()).toBe(0);
+    const line = (await term.screen()).split('\n').find((l) => l.startsWith('{"profile"'));
+    expect(JSON.parse(line!)).toEqual({
+      profile: 'default',
+      user: { id: '1001', name: 'Anna Applicant', email: 'applicant@example.com' },
+      expiresAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
+    await page.context().close();
+  });
+
+  it('Ctrl-C while waiting stops it: exit 130, and the port is free again', async () => {
+    const term = await world.terminal(['login']);
+    await term.waitFor(/Waiting for the browser to come back/);
+    await term.key('C-c');
+    expect(await term.exitCode()).toBe(130);
+    expect(await term.screen()).toMatch(/error: cancelled/);
+    const again = await world.terminal(['login', '--timeout', '1']);
+    expect(await again.exitCode()).toBe(5);
   });
 });
 
