@@ -96,7 +96,7 @@ async function waitForBrowser(
     waiting.stop('The browser came back.');
     return callback;
   } catch (error) {
-    waiting.fail(messageOf(error));
+    waiting.fail('Stopped waiting.');
     throw error;
   } finally {
     clearTimeout(timer);
