@@ -1,14 +1,21 @@
 // `login` in a real terminal beyond the happy path: --manual with the address pasted from the
 // browser (and the client secret typed at a prompt that echoes nothing), a wrong secret, a bad
 // paste, a denied consent, a timeout, a taken port. Needs `pnpm build`.
-import { chmod, readFile, writeFile } from 'node:fs/promises';
+import { chmod, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } from '@hh-oauth/emulator';
 import { launchChromium } from '@hh-oauth/test-support';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APPLICANT, authorizeUrlOn, signInInBrowser, startWorld, type World } from './world.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  APPLICANT,
+  authorizeUrlOn,
+  fileWhenWritten,
+  signInInBrowser,
+  startWorld,
+  type World,
+} from './world.js';
 
 let world: World;
 let browser: Browser;
@@ -16,6 +23,10 @@ let browser: Browser;
 beforeAll(async () => {
   [world, browser] = await Promise.all([startWorld(), launchChromium()]);
   await world.configure();
+});
+
+afterEach(async () => {
+  await world?.closeTerminals();
 });
 
 afterAll(async () => {
@@ -110,7 +121,7 @@ describe('login, more ways', () => {
       env: { BROWSER: fake, HH_CLIENT_ID: app.clientId, HH_CLIENT_SECRET: app.clientSecret },
     });
     await term.waitFor(/Opened your browser\./);
-    const url = await readFile(opened, 'utf8');
+    const url = await fileWhenWritten(opened); // the "browser" runs detached
     expect(url).toBe(authorizeUrlOn(await term.screen()));
     expect(new URL(url).searchParams.get('force_login')).toBe('true');
     const page = await signInInBrowser(browser, url);
@@ -167,7 +178,10 @@ describe('login errors', () => {
 
   it("the redirect URI's port is taken: named, with what to do; exit 3", async () => {
     const blocker: Server = createServer();
-    await new Promise<void>((resolve) => blocker.listen(world.port, '127.0.0.1', resolve));
+    await new Promise<void>((resolve, reject) => {
+      blocker.once('error', reject);
+      blocker.listen(world.port, '127.0.0.1', resolve);
+    });
     try {
       const r = await world.run(['login']);
       expect(r.code).toBe(3);

@@ -5,7 +5,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { launchChromium } from '@hh-oauth/test-support';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { authorizeUrlOn, signInInBrowser, startWorld, USER_AGENT, type World } from './world.js';
 
 let world: World;
@@ -14,6 +14,10 @@ let browser: Browser;
 beforeAll(async () => {
   [world, browser] = await Promise.all([startWorld(), launchChromium()]);
   await world.configure();
+});
+
+afterEach(async () => {
+  await world?.closeTerminals();
 });
 
 afterAll(async () => {

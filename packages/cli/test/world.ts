@@ -7,7 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -41,6 +41,8 @@ export interface World {
   terminal(args: readonly string[], options?: { env?: NodeJS.ProcessEnv }): Promise<Terminal>;
   /** `config set` client-id, redirect-uri, user-agent and the secret (piped). */
   configure(options?: { redirectUri?: string; clientId?: string; secret?: string }): Promise<void>;
+  /** Ends every terminal opened so far (and what runs in it): after each test, pass or fail. */
+  closeTerminals(): Promise<void>;
   /** Moves the emulator's clock, and the children's with it. */
   advanceDays(days: number): void;
   close(): Promise<void>;
@@ -136,17 +138,33 @@ export async function startWorld(): Promise<World> {
       });
       if (r.code !== 0) throw new Error(`config set client-secret: ${r.stderr}`);
     },
+    async closeTerminals() {
+      for (const t of terminals.splice(0)) await t.close();
+    },
     advanceDays(days) {
       emulator.controls.advanceClock(days * 86_400);
       offsetMs += days * 86_400_000;
     },
     async close() {
-      for (const t of terminals) await t.close();
+      for (const t of terminals.splice(0)) await t.close();
       await emulator.close();
       await rm(home, { recursive: true, force: true });
     },
   };
   return world;
+}
+
+/** Waits (bounded polling) until a file exists, and returns its content. */
+export async function fileWhenWritten(path: string, timeoutMs = 20_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await readFile(path, 'utf8');
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'ENOENT' || Date.now() > deadline) throw error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
 }
 
 /** Signs in on the emulator's pages in Chromium and answers the consent page. */
