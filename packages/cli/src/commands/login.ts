@@ -96,7 +96,7 @@ async function waitForBrowser(
     waiting.stop('The browser came back.');
     return callback;
   } catch (error) {
-    waiting.fail('Stopped waiting.');
+    waiting.fail('Stopped waiting for the browser.');
     throw error;
   } finally {
     clearTimeout(timer);
