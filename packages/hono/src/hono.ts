@@ -2,6 +2,7 @@
  * `createHhHono`: @hh-oauth/web's handlers as Hono routes, and middleware that puts the visitor's
  * session on the context (`c.var.hhSession`).
  */
+import type { HhOAuthError } from '@hh-oauth/core';
 import { createHhWeb, type HhSession, type HhWeb, type HhWebOptions } from '@hh-oauth/web';
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
 
@@ -10,7 +11,9 @@ export interface HhVariables {
   hhSession: HhSession;
 }
 
-export interface HhHonoOptions extends HhWebOptions {
+export interface HhHonoOptions extends Omit<HhWebOptions, 'onError'> {
+  /** Renders a failed sign-in or sign-out (default: `errorRedirect?hh_error=<code>`). */
+  readonly onError?: (error: HhOAuthError, c: Context) => Response | Promise<Response>;
   /** What `requireSession` answers without a live session. Default: 401 with a sign-in link. */
   readonly onMissingSession?: (c: Context) => Response | Promise<Response>;
 }
@@ -35,11 +38,29 @@ const signInFirst = (c: Context, web: HhWeb) =>
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1 RFC 6749 §4.1
  */
 export function createHhHono(options: HhHonoOptions): HhHono {
-  const web = createHhWeb(options);
+  // The Web handlers see the Request; `onError` gets the Context it came with.
+  const contexts = new WeakMap<Request, Context>();
+  const { onError, ...rest } = options;
+  const web = createHhWeb(
+    onError === undefined
+      ? rest
+      : {
+          ...rest,
+          onError: (error, request) => {
+            const c = contexts.get(request);
+            if (c === undefined) throw error;
+            return onError(error, c);
+          },
+        },
+  );
+  const withContext = (handler: (request: Request) => Promise<Response>) => (c: Context) => {
+    contexts.set(c.req.raw, c);
+    return handler(c.req.raw);
+  };
   const routes = new Hono();
-  routes.on(['GET', 'POST'], web.paths.signIn, (c) => web.signIn(c.req.raw));
-  routes.get(web.paths.callback, (c) => web.callback(c.req.raw));
-  routes.post(web.paths.signOut, (c) => web.signOut(c.req.raw));
+  routes.on(['GET', 'POST'], web.paths.signIn, withContext(web.signIn));
+  routes.get(web.paths.callback, withContext(web.callback));
+  routes.post(web.paths.signOut, withContext(web.signOut));
   const missing = options.onMissingSession ?? ((c: Context) => signInFirst(c, web));
   return {
     routes,

@@ -45,6 +45,8 @@ export interface HhWeb {
   signOut(request: Request): Promise<Response>;
   /** The visitor's live session, or undefined (no cookie, a forged one, signed out, failed). */
   getSession(request: Request): Promise<HhSession | undefined>;
+  /** The session id in a validly signed cookie, whatever the session's state (no store read). */
+  sessionId(request: Request): Promise<string | undefined>;
   /** Answers the three paths (`paths`); undefined for any other request. */
   handle(request: Request): Promise<Response | undefined>;
   readonly paths: ResolvedOptions['paths'];
@@ -194,5 +196,7 @@ export function createHhWeb(options: HhWebOptions): HhWeb {
     return undefined;
   }
 
-  return { signIn, callback, signOut, getSession, handle, paths: o.paths, hh };
+  const sessionId = (request: Request) => signedCookie(request, o.cookieNames.session, SESSION);
+
+  return { signIn, callback, signOut, getSession, sessionId, handle, paths: o.paths, hh };
 }
