@@ -15,6 +15,8 @@ export interface DemoKeys {
   readonly cookieSecret: string;
   /** Where the key lives, or `given` when it came from the caller. */
   readonly source: string;
+  /** The key was made by this call (a store file already there predates it). */
+  readonly created: boolean;
 }
 
 function parseKey(text: string): Buffer | undefined {
@@ -33,9 +35,10 @@ export async function loadOrCreateKeys(path: string, given?: string): Promise<De
     const key = parseKey(given);
     if (key === undefined)
       throw new Error('DEMO_STORE_KEY must be 32 bytes: 64 hex digits or base64');
-    return { storeKey: key, cookieSecret: derive(key), source: 'given' };
+    return { storeKey: key, cookieSecret: derive(key), source: 'given', created: false };
   }
   let key: Buffer | undefined;
+  let created = false;
   try {
     const text = await readFile(path, 'utf8');
     key = parseKey(text);
@@ -49,10 +52,11 @@ export async function loadOrCreateKeys(path: string, given?: string): Promise<De
     // `wx`: never overwrite a key another demo process made meanwhile; read that one instead.
     try {
       await writeFile(path, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+      created = true;
     } catch (raced) {
       if ((raced as { code?: string }).code !== 'EEXIST') throw raced;
       return loadOrCreateKeys(path);
     }
   }
-  return { storeKey: key, cookieSecret: derive(key), source: path };
+  return { storeKey: key, cookieSecret: derive(key), source: path, created };
 }

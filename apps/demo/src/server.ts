@@ -2,6 +2,7 @@
  * `startDemo()`: the demo web app on 127.0.0.1, with the hh.ru emulator in-process (default) or
  * against the real hh.ru. Used by `main.ts` and by the browser tests.
  */
+import { rename } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createHhOAuth, type HhOAuth } from '@hh-oauth/client';
@@ -130,6 +131,17 @@ function describeRedisUrl(url: string): string {
   }
 }
 
+async function setAsideUnsealed(path: string): Promise<string | undefined> {
+  const aside = `${path}.unsealed`;
+  try {
+    await rename(path, aside);
+    return aside;
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
 function closeServer(server: ServerType): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     server.close((error) => (error ? reject(error) : resolve()));
@@ -192,8 +204,12 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
         store = createRedisStore({ url: options.redisUrl });
         storeDescription = describeRedisUrl(options.redisUrl);
       } else {
+        // A store from before the demo sealed its files cannot be read with the new key: set aside.
+        const setAside = keys.created ? await setAsideUnsealed(storePath) : undefined;
         store = createFileStore({ path: storePath, now, encryptionKey: keys.storeKey });
         storeDescription = `file ${storePath} (AES-256-GCM)`;
+        if (setAside)
+          storeDescription += `; an older unsealed store was moved to ${setAside}: delete it`;
       }
       const owned = store;
       cleanups.push(() => owned.close());
