@@ -33,6 +33,7 @@ export function homePage(url: string): string {
   const error = new URL(url).searchParams.get('hh_error') ?? '';
   return `<!doctype html><title>home</title>
 <a href="/auth/signin">Sign in with hh.ru</a>
+<form method="post" action="/auth/signin"><input type="hidden" name="force_login" value="true"><button>Sign in with another account</button></form>
 <form method="post" action="/auth/signout"><button>Sign out</button></form>
 <output id="error">${escapeHtml(error)}</output>`;
 }
@@ -260,6 +261,16 @@ export function signInSuite(name: string, start: StartApp): void {
         expect(
           (await fetch(`${h().app.url}/profile`, { headers: { cookie: `hh_session=x` } })).status,
         ).toBe(401);
+      });
+    });
+
+    it('a same-origin form POST starts a sign-in with its options (force_login)', async () => {
+      await withPage(async (page) => {
+        await signIn(page);
+        await page.goto(`${h().app.url}/`);
+        await page.getByRole('button', { name: 'Sign in with another account' }).click();
+        await page.getByLabel('Login').waitFor();
+        expect(new URL(page.url()).searchParams.get('force_login')).toBe('true');
       });
     });
 
