@@ -12,6 +12,7 @@ export default defineConfig({
       'packages/*/src/**/*.test.ts',
       'packages/*/test/**/*.test.ts',
       'apps/*/test/**/*.test.ts',
+      'examples/*/test/**/*.test.ts',
     ],
     // One fast-check seed per run, printed and replayable with HH_OAUTH_SEED.
     globalSetup: ['packages/test-support/src/seed.ts'],
