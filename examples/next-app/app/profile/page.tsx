@@ -1,6 +1,6 @@
 // A server component reading the session: GET /me on the visitor's behalf, refreshed when expired.
 import { headers } from 'next/headers';
-import { sessionFrom } from '../../lib/auth';
+import { sessionFrom } from '@/lib/auth';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,5 +1,5 @@
 // GET /auth/signin, GET /auth/callback, POST /auth/signout: @hh-oauth/web answers all three.
-import { auth } from '../../../lib/auth';
+import { auth } from '@/lib/auth';
 
 export const dynamic = 'force-dynamic';
 
