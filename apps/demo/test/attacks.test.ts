@@ -116,6 +116,28 @@ describe('the demo refuses cross-site requests and framing', () => {
   });
 });
 
+describe('the policy does not break the demo', () => {
+  it('no page violates the Content-Security-Policy', async () => {
+    const { demo } = harness();
+    const { context, page } = await open(harness(), 'csp');
+    const violations: string[] = [];
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+    });
+    try {
+      await signInFully(page, demo, APPLICANT.login, APPLICANT.password);
+      for (const path of ['/', '/profile', '/token', '/app-token']) {
+        await page.goto(`${demo.url}${path}`);
+        await page.waitForLoadState('load');
+      }
+      await page.locator('[data-live][data-connected]').waitFor();
+      expect(violations).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
 describe('the demo over https, and its store at rest', () => {
   let dir: string;
   beforeAll(async () => {

@@ -63,6 +63,26 @@ describe('createHhWeb over https', () => {
     ]);
   });
 
+  it("a failed callback redirects with the code of the error only, never the callback's code", async () => {
+    const callback = 'https://app.example/auth/callback?code=hhc_SECRET_CODE&state=forged';
+    const answers = [
+      await web.callback(new Request(callback)),
+      await web.callback(
+        new Request(
+          'https://app.example/auth/callback?error=access_denied&state=x&code=hhc_SECRET_CODE',
+        ),
+      ),
+    ];
+    for (const answer of answers) {
+      expect(answer.status).toBe(302);
+      const shown = [...answer.headers].join('\n') + (await answer.text());
+      expect(shown).not.toContain('hhc_SECRET_CODE');
+      expect(answer.headers.get('location')).toBe(
+        '/?hh_error=state_missing&hh_recovery=reauthorize',
+      );
+    }
+  });
+
   it('refuses options that could redirect off-site', () => {
     const hh = createHhOAuth({
       clientId: 'x',
