@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { APPLICANT } from '@hh-oauth/emulator';
+import { createFileStore } from '@hh-oauth/storage';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemo } from '../src/server.js';
@@ -208,6 +209,18 @@ describe('the demo over https, and its store at rest', () => {
         });
       } finally {
         await second.close();
+      }
+      // A store from before the demo sealed its files: moved aside, and the demo still starts.
+      const old = join(dir, 'old.json');
+      const plain = createFileStore({ path: old });
+      await plain.set('hh-oauth:session:x', '{}', { expectedVersion: 0 });
+      await plain.close();
+      const upgraded = await startDemo({ storePath: old });
+      try {
+        expect(upgraded.storeDescription).toContain(`moved to ${old}.unsealed`);
+        await expect(stat(`${old}.unsealed`)).resolves.toBeTruthy();
+      } finally {
+        await upgraded.close();
       }
       const given = await startDemo({
         storePath: join(dir, 'given.json'),
