@@ -14,6 +14,7 @@ export default defineConfig({
       'apps/*/test/**/*.test.ts',
       'scripts/*.test.ts',
       'docs/test/**/*.test.ts',
+      'examples/*/test/**/*.test.ts',
     ],
     // One fast-check seed per run, printed and replayable with HH_OAUTH_SEED.
     globalSetup: ['packages/test-support/src/seed.ts'],

@@ -1,15 +1,19 @@
 /**
- * The demo's routes: sign in, the callback, the profile (`/me`, work accounts), the token panel
- * (live state, refresh, clock, sign out) and the app-token panel. The only state in the browser is
- * a session cookie holding the session id (httpOnly, SameSite=Lax); tokens stay in the store.
+ * The demo's routes, on `@hh-oauth/hono` (the published way): sign in, the callback and sign out
+ * come from the package; the profile (`/me`, work accounts), the token panel (live state, refresh,
+ * clock) and the app-token panel are the demo's. The browser holds signed cookies only (the session
+ * id, the sign-in's state, a CSRF id: HttpOnly, SameSite=Lax, `__Host-` and Secure over https);
+ * tokens stay in the store. Every POST checks `Origin` and a CSRF token; no page can be framed.
  */
 import type { HhOAuth } from '@hh-oauth/client';
 import { appTokenMachine, hasErrorCode, sessionMachine } from '@hh-oauth/core';
 import { machineToMermaid } from '@hh-oauth/core/diagram';
+import { createHhHono } from '@hh-oauth/hono';
+import { createSigner } from '@hh-oauth/web';
 import { type Context, Hono } from 'hono';
-import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { streamSSE } from 'hono/streaming';
 import { CSS, SCRIPT } from './assets.js';
+import { type CsrfVariables, csrfProtection } from './csrf.js';
 import { layoutGraph, parseMermaid } from './diagram.js';
 import { describeError, formatDuration, formatTime, maskToken } from './format.js';
 import { APP_TOKEN_ID, type TransitionLog } from './transitions.js';
@@ -42,8 +46,28 @@ export interface DemoAppOptions {
   readonly users?: readonly SeededLogin[];
   /** The path hh.ru redirects back to (the redirect URI's path). Default `/callback`. */
   readonly callbackPath?: string;
-  /** Whether cookies get `Secure` (when the demo is served over https). Default false. */
+  /** Whether cookies get `Secure` and `__Host-` (the demo is served over https). Default false. */
   readonly secureCookies?: boolean;
+  /** Signs the cookies and CSRF tokens: 32+ characters (the demo derives it from its key). */
+  readonly cookieSecret: string;
+  /** Where "Sign in" may send the browser (CSP `form-action`): the emulator's or hh.ru's origin. */
+  readonly authorizeOrigins?: readonly string[];
+}
+
+export type DemoEnv = { Variables: CsrfVariables & { sessionId: string | undefined } };
+
+/** No framing, no script or style from elsewhere, forms only to the demo and hh.ru's sign-in. */
+function contentSecurityPolicy(authorizeOrigins: readonly string[]) {
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    `form-action 'self' ${authorizeOrigins.join(' ')}`.trim(),
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+  ].join('; ');
 }
 
 const machineView = (name: string, machine: Parameters<typeof machineToMermaid>[0]) => {
@@ -52,34 +76,82 @@ const machineView = (name: string, machine: Parameters<typeof machineToMermaid>[
   return { name, source, graph, layout: layoutGraph(graph) } satisfies MachineView;
 };
 
-export function createDemoApp(options: DemoAppOptions): Hono {
+export function createDemoApp(options: DemoAppOptions): Hono<DemoEnv> {
   const { hh, transitions, now, mode } = options;
   const sessionView = machineView('sessionMachine', sessionMachine);
   const appView = machineView('appTokenMachine', appTokenMachine);
-  const cookieOptions = {
-    httpOnly: true,
-    sameSite: 'Lax',
-    path: '/',
-    secure: options.secureCookies ?? false,
-  } as const;
+  const secure = options.secureCookies ?? false;
+  const csp = contentSecurityPolicy(options.authorizeOrigins ?? []);
 
-  const app = new Hono();
+  const app = new Hono<DemoEnv>();
 
-  const pageContext = (c: Context): PageContext => ({
+  const pageContext = (c: Context<DemoEnv>): PageContext => ({
     mode,
     emulatorUrl: options.emulatorUrl,
-    signedIn: getCookie(c, SESSION_COOKIE) !== undefined,
+    signedIn: c.var.sessionId !== undefined,
     now: now(),
+    csrf: c.var.csrf,
   });
 
-  const sessionId = (c: Context) => getCookie(c, SESSION_COOKIE);
+  const sessionId = (c: Context<DemoEnv>) => c.var.sessionId;
 
   app.use('*', async (c, next) => {
     await next();
-    c.header('Cache-Control', 'no-store');
-    c.header('Referrer-Policy', 'no-referrer');
-    c.header('X-Content-Type-Options', 'nosniff');
+    c.res.headers.set('Cache-Control', 'no-store');
+    // Not `no-referrer`: with it, browsers send `Origin: null` on the demo's own form POSTs.
+    c.res.headers.set('Referrer-Policy', 'same-origin');
+    c.res.headers.set('X-Content-Type-Options', 'nosniff');
+    c.res.headers.set('X-Frame-Options', 'DENY');
+    c.res.headers.set('Content-Security-Policy', csp);
   });
+  app.use(
+    '*',
+    csrfProtection({
+      signer: createSigner(options.cookieSecret),
+      secure,
+      refuse: (c, reason) => {
+        const error = { title: 'Request refused', message: reason, code: 'csrf' };
+        const page = { ...pageContext(c as Context<DemoEnv>), csrf: '' };
+        return c.html(<ErrorPage page={page} error={error} signInAgain={false} />, 403);
+      },
+    }),
+  );
+
+  const auth = createHhHono({
+    hh,
+    secret: options.cookieSecret,
+    secure,
+    paths: {
+      signIn: '/signin',
+      callback: options.callbackPath ?? '/callback',
+      signOut: '/signout',
+    },
+    cookieNames: { session: SESSION_COOKIE, state: PENDING_COOKIE },
+    afterSignIn: '/profile',
+    afterSignOut: '/?signed_out',
+    onError: (error, c) => {
+      const ctx = c as Context<DemoEnv>;
+      if (new URL(c.req.url).pathname === '/signout') {
+        const shown = describeError(error, 'Sign-out could not reach hh.ru');
+        return ctx.html(
+          <ErrorPage page={pageContext(ctx)} error={shown} signInAgain={false} />,
+          502,
+        );
+      }
+      const title = hasErrorCode(error, 'access_denied')
+        ? 'Access denied'
+        : 'Sign-in did not complete';
+      return ctx.html(
+        <ErrorPage page={pageContext(ctx)} error={describeError(error, title)} signInAgain />,
+        400,
+      );
+    },
+  });
+  app.use('*', async (c, next) => {
+    c.set('sessionId', await auth.web.sessionId(c.req.raw));
+    await next();
+  });
+  app.route('/', auth.routes);
 
   app.get('/assets/demo.css', (c) => c.body(CSS, 200, { 'Content-Type': 'text/css' }));
   app.get('/assets/demo.js', (c) => c.body(SCRIPT, 200, { 'Content-Type': 'text/javascript' }));
@@ -94,68 +166,10 @@ export function createDemoApp(options: DemoAppOptions): Hono {
     ),
   );
 
-  app.post('/signin', async (c) => {
-    const form = await c.req.parseBody();
-    const start = await hh.startAuthorization({
-      forceLogin: form['force_login'] === 'true',
-      skipChooseAccount: form['skip_choose_account'] === 'true',
-    });
-    setCookie(c, PENDING_COOKIE, start.state, { ...cookieOptions, maxAge: 600 });
-    return c.redirect(start.url, 302);
-  });
-
-  const callback = async (c: Context) => {
-    const started = getCookie(c, PENDING_COOKIE);
-    deleteCookie(c, PENDING_COOKIE, { path: '/' });
-    // The client checks the callback's `state` against the one this browser was given (kept in
-    // its cookie) before it consumes anything: that binds the callback to the browser that
-    // started the sign-in (RFC 9700 §4.7: CSRF), so a link with someone else's code and state
-    // cannot sign this browser in.
-    if (started === undefined) {
-      const error = {
-        title: 'Sign-in not started in this browser',
-        message:
-          'hh.ru came back to a browser that has no sign-in under way (or it took longer than 10 minutes).',
-        code: 'state_mismatch',
-        hint: 'Start the sign-in again from this browser.',
-      };
-      return c.html(<ErrorPage page={pageContext(c)} error={error} signInAgain />, 400);
-    }
-    try {
-      const { sessionId: id } = await hh.completeAuthorization(c.req.url, {
-        expectedState: started,
-      });
-      setCookie(c, SESSION_COOKIE, id, { ...cookieOptions, maxAge: 30 * 24 * 60 * 60 });
-      return c.redirect('/profile', 302);
-    } catch (error) {
-      const title = hasErrorCode(error, 'access_denied')
-        ? 'Access denied'
-        : 'Sign-in did not complete';
-      return c.html(
-        <ErrorPage page={pageContext(c)} error={describeError(error, title)} signInAgain />,
-        400,
-      );
-    }
-  };
-  app.get('/callback', callback);
-  if (options.callbackPath && options.callbackPath !== '/callback') {
-    app.get(options.callbackPath, callback);
-  }
-
   /** The visitor's session id, or a redirect home when there is no live session to show. */
-  const requireSession = async (c: Context): Promise<string | Response> => {
-    const id = sessionId(c);
-    if (id === undefined) return c.redirect('/', 302);
-    const record = await hh.session(id);
-    if (record === undefined || record.status === 'idle' || record.status === 'authorizing') {
-      deleteCookie(c, SESSION_COOKIE, { path: '/' });
-      return c.redirect('/', 302);
-    }
-    if (record.status === 'signedOut') {
-      deleteCookie(c, SESSION_COOKIE, { path: '/' });
-      return c.redirect('/?signed_out', 302);
-    }
-    return id;
+  const requireSession = async (c: Context<DemoEnv>): Promise<string | Response> => {
+    const session = await auth.web.getSession(c.req.raw);
+    return session === undefined ? c.redirect('/', 302) : session.sessionId;
   };
 
   app.get('/profile', async (c) => {
@@ -187,7 +201,7 @@ export function createDemoApp(options: DemoAppOptions): Hono {
     );
   });
 
-  const tokenPage = async (c: Context, id: string, outcome?: Outcome) =>
+  const tokenPage = async (c: Context<DemoEnv>, id: string, outcome?: Outcome) =>
     c.html(
       <TokenPage
         page={pageContext(c)}
@@ -245,20 +259,7 @@ export function createDemoApp(options: DemoAppOptions): Hono {
     });
   });
 
-  app.post('/signout', async (c) => {
-    const id = sessionId(c);
-    deleteCookie(c, SESSION_COOKIE, { path: '/' });
-    if (id === undefined) return c.redirect('/', 302);
-    try {
-      await hh.revoke(id);
-    } catch (cause) {
-      const error = describeError(cause, 'Sign-out could not reach hh.ru');
-      return c.html(<ErrorPage page={pageContext(c)} error={error} signInAgain={false} />, 502);
-    }
-    return c.redirect('/?signed_out', 302);
-  });
-
-  const appTokenPage = async (c: Context, outcome?: Outcome) =>
+  const appTokenPage = async (c: Context<DemoEnv>, outcome?: Outcome) =>
     c.html(
       <AppTokenPage
         page={pageContext(c)}
@@ -317,7 +318,7 @@ export function createDemoApp(options: DemoAppOptions): Hono {
     });
   });
 
-  const events = (c: Context, id: string) =>
+  const events = (c: Context<DemoEnv>, id: string) =>
     streamSSE(c, async (stream) => {
       let wake: () => void = () => {};
       const closed = new Promise<void>((resolve) => {

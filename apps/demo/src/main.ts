@@ -17,6 +17,9 @@ const USAGE = `Usage: pnpm demo [-- --port N] [--emulator-port N] [--store PATH]
 
 Environment:
   REDIS_URL          keep sessions in Redis instead of a file
+  DEMO_STORE_KEY     the demo's key (64 hex digits or base64): seals the file store, signs
+                     cookies (default: made on the first start in <store>.key, mode 0600)
+  DEMO_HTTPS=1       the demo is served over https (behind a TLS proxy): __Host-, Secure cookies
   HH_CLIENT_ID, HH_CLIENT_SECRET, HH_REDIRECT_URI, HH_USER_AGENT
                      all four set: talk to the real hh.ru instead of the emulator`;
 
@@ -107,6 +110,8 @@ async function main(): Promise<number> {
       };
     }
     if (storePath) options = { ...options, storePath };
+    if (env['DEMO_STORE_KEY']) options = { ...options, storeKey: env['DEMO_STORE_KEY'] };
+    if (env['DEMO_HTTPS'] === '1') options = { ...options, secureCookies: true };
     if (redisUrl) options = { ...options, redisUrl };
   } catch (error) {
     if (
@@ -135,7 +140,11 @@ async function main(): Promise<number> {
       `  callback: ${demo.redirectUri} (must be the redirect URI saved at dev.hh.ru)`,
     );
   }
-  lines.push(`  sessions: ${demo.storeDescription}`, 'Press Ctrl+C to stop.');
+  lines.push(
+    `  sessions: ${demo.storeDescription}`,
+    `  key:      ${demo.keySource === 'given' ? 'DEMO_STORE_KEY' : demo.keySource}`,
+    'Press Ctrl+C to stop.',
+  );
   console.log(lines.join('\n'));
 
   await new Promise<void>((resolve) => {

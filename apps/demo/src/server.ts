@@ -2,6 +2,7 @@
  * `startDemo()`: the demo web app on 127.0.0.1, with the hh.ru emulator in-process (default) or
  * against the real hh.ru. Used by `main.ts` and by the browser tests.
  */
+import { rename } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createHhOAuth, type HhOAuth } from '@hh-oauth/client';
@@ -11,6 +12,7 @@ import { createFileStore } from '@hh-oauth/storage/file';
 import { createRedisStore } from '@hh-oauth/storage-redis';
 import { type ServerType, serve } from '@hono/node-server';
 import { createDemoApp } from './app.js';
+import { loadOrCreateKeys } from './keys.js';
 import { createTransitionLog } from './transitions.js';
 
 /** The demo binds here only: it is a local tool, never a public server. */
@@ -50,6 +52,13 @@ export interface DemoOptions {
   readonly redisUrl?: string;
   /** The file store's path. Default `apps/demo/.demo-data/tokens.json` (emulator mode: `emulator-tokens.json`). */
   readonly storePath?: string;
+  /**
+   * The demo's key (32 bytes as 64 hex digits or base64): seals the file store and signs the
+   * cookies. Absent: read from `<storePath>.key`, made there (mode 0600) on the first start.
+   */
+  readonly storeKey?: string;
+  /** The demo is served over https (behind a TLS proxy): `Secure` and `__Host-` cookies. */
+  readonly secureCookies?: boolean;
 }
 
 export interface Demo {
@@ -63,6 +72,8 @@ export interface Demo {
   readonly hh: HhOAuth;
   /** Which store keeps the sessions, in words (no secrets: a Redis URL is shown without password). */
   readonly storeDescription: string;
+  /** Where the demo's key lives (`given` when it came from the options). */
+  readonly keySource: string;
   close(): Promise<void>;
 }
 
@@ -121,6 +132,17 @@ function describeRedisUrl(url: string): string {
   }
 }
 
+async function setAsideUnsealed(path: string): Promise<string | undefined> {
+  const aside = `${path}.unsealed`;
+  try {
+    await rename(path, aside);
+    return aside;
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
 function closeServer(server: ServerType): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     server.close((error) => (error ? reject(error) : resolve()));
@@ -174,6 +196,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       now = () => running.controls.now();
     }
 
+    const storePath = options.storePath ?? defaultStorePath(mode);
+    const keys = await loadOrCreateKeys(`${storePath}.key`, options.storeKey);
     let store = options.store;
     let storeDescription = 'the given store';
     if (store === undefined) {
@@ -181,9 +205,12 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
         store = createRedisStore({ url: options.redisUrl });
         storeDescription = describeRedisUrl(options.redisUrl);
       } else {
-        const path = options.storePath ?? defaultStorePath(mode);
-        store = createFileStore({ path, now });
-        storeDescription = `file ${path}`;
+        // A store from before the demo sealed its files cannot be read with the new key: set aside.
+        const setAside = keys.created ? await setAsideUnsealed(storePath) : undefined;
+        store = createFileStore({ path: storePath, now, encryptionKey: keys.storeKey });
+        storeDescription = `file ${storePath} (AES-256-GCM)`;
+        if (setAside)
+          storeDescription += `; an older unsealed store was moved to ${setAside}: delete it`;
       }
       const owned = store;
       cleanups.push(() => owned.close());
@@ -218,10 +245,14 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       now,
       mode,
       callbackPath,
+      cookieSecret: keys.cookieSecret,
+      secureCookies: options.secureCookies ?? false,
+      authorizeOrigins: emulator ? [emulator.url] : ['https://hh.ru', 'https://*.hh.ru'],
       ...(emulator ? { emulatorUrl: emulator.url, users: emulator.users } : {}),
     });
     handler = (request, env) => app.fetch(request, env);
-    return { url, mode, redirectUri, emulator, hh, storeDescription, close };
+    const keySource = keys.source;
+    return { url, mode, redirectUri, emulator, hh, storeDescription, keySource, close };
   } catch (error) {
     await close();
     throw error;

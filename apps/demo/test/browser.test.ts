@@ -83,9 +83,10 @@ describe('the demo in a browser', () => {
     const { demo } = harness();
     const { context, page, shot } = await open(harness(), 'foreign-callback');
     try {
+      // No sign-in under way in this browser: no state cookie, so the callback is `state_missing`.
       const response = await page.goto(`${demo.url}/callback?code=hhc_forged&state=forged`);
       expect(response?.status()).toBe(400);
-      await expect(page.locator('.error-code').textContent()).resolves.toBe('state_mismatch');
+      await expect(page.locator('.error-code').textContent()).resolves.toBe('state_missing');
       await shot('error-page');
       // A sign-in under way in this browser, and a callback with another state: refused too.
       await startSignIn(page, demo);

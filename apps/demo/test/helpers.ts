@@ -93,9 +93,9 @@ export async function stats(demo: Demo): Promise<EmulatorStats> {
   return (await answer.json()) as EmulatorStats;
 }
 
-/** The session id in the demo's cookie. */
+/** The session id in the demo's cookie (`<id>.<signature>`). */
 export async function sessionIdOf(context: BrowserContext): Promise<string> {
   const cookie = (await context.cookies()).find((c) => c.name === 'hh_demo_session');
   if (!cookie) throw new Error('no session cookie');
-  return cookie.value;
+  return cookie.value.slice(0, cookie.value.lastIndexOf('.'));
 }

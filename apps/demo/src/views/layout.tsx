@@ -10,7 +10,14 @@ export interface PageContext {
   readonly signedIn: boolean;
   /** The demo client's clock at render time (ms): the emulator's clock in emulator mode. */
   readonly now: number;
+  /** This browser's CSRF token, carried by every POST form. */
+  readonly csrf: string;
 }
+
+/** The hidden CSRF field of a POST form. */
+export const Csrf: FC<{ page: PageContext }> = ({ page }) => (
+  <input type="hidden" name="csrf" value={page.csrf} />
+);
 
 export const Layout: FC<{ title: string; page: PageContext; children?: Child }> = ({
   title,

@@ -1,6 +1,6 @@
 import type { FC } from 'hono/jsx';
 import type { ShownError } from '../format.js';
-import { ErrorBox, InfoBox, Layout, type PageContext } from './layout.js';
+import { Csrf, ErrorBox, InfoBox, Layout, type PageContext } from './layout.js';
 
 export interface SeededLogin {
   readonly kind: string;
@@ -36,6 +36,7 @@ export const HomePage: FC<{
       </p>
     ) : null}
     <form method="post" action="/signin" class="signin">
+      <Csrf page={page} />
       <label class="check">
         <input type="checkbox" name="force_login" value="true" /> Force login (
         <code>force_login=true</code>: always show hh.ru's login form, even when signed in there)

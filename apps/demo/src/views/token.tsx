@@ -9,7 +9,7 @@ import {
   type ShownError,
 } from '../format.js';
 import { type MachineView, StateDiagram, TransitionList } from './diagram.js';
-import { ErrorBox, InfoBox, Layout, type PageContext } from './layout.js';
+import { Csrf, ErrorBox, InfoBox, Layout, type PageContext } from './layout.js';
 
 /** The outcome of a button on a panel, shown above it. */
 export type Outcome =
@@ -120,6 +120,7 @@ export const TokenPage: FC<TokenPageProps> = ({ page, record, transitions, machi
       <section class="actions">
         <h2>Try it</h2>
         <form method="post" action="/token/refresh">
+          <Csrf page={page} />
           <button type="submit" id="refresh-now">
             Refresh now
           </button>
@@ -131,6 +132,7 @@ export const TokenPage: FC<TokenPageProps> = ({ page, record, transitions, machi
         </form>
         {page.mode === 'emulator' ? (
           <form method="post" action="/token/advance-clock">
+            <Csrf page={page} />
             <button type="submit" id="advance-clock">
               Advance the emulator's clock 15 days
             </button>
@@ -142,6 +144,7 @@ export const TokenPage: FC<TokenPageProps> = ({ page, record, transitions, machi
           </form>
         ) : null}
         <form method="post" action="/signout">
+          <Csrf page={page} />
           <button type="submit" id="sign-out">
             Sign out
           </button>
@@ -226,6 +229,7 @@ export const AppTokenPage: FC<AppTokenPageProps> = ({
         </table>
       </section>
       <form method="post" action="/app-token">
+        <Csrf page={page} />
         <button type="submit" id="get-app-token">
           Get the app token
         </button>
