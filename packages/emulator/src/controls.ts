@@ -80,8 +80,15 @@ export interface EmulatorControls {
   appToken(clientId: string): string | undefined;
 }
 
+/** 100 years: the furthest the clock moves in one step, and the longest TTL. */
+export const MAX_SECONDS = 3_155_760_000;
+/** The range of a JavaScript `Date` (ECMA-262 §21.4.1.22): the clock stays inside it. */
+export const MAX_TIME_MS = 8.64e15;
+
 const isPositive = (n: unknown): n is number =>
-  typeof n === 'number' && Number.isFinite(n) && n > 0;
+  typeof n === 'number' && Number.isFinite(n) && n > 0 && n <= MAX_SECONDS;
+
+const isTime = (ms: number) => Number.isFinite(ms) && ms >= 0 && ms <= MAX_TIME_MS;
 
 export function createControls(state: EmulatorState): EmulatorControls {
   const flags = (login: string, changes: UserFlags): Required<UserFlags> => {
@@ -101,14 +108,27 @@ export function createControls(state: EmulatorState): EmulatorControls {
   return {
     now: () => state.now(),
     advanceClock(seconds) {
-      if (typeof seconds !== 'number' || !Number.isFinite(seconds)) {
-        throw new EmulatorInputError('advanceSeconds must be a number');
+      if (
+        typeof seconds !== 'number' ||
+        !Number.isFinite(seconds) ||
+        Math.abs(seconds) > MAX_SECONDS
+      ) {
+        throw new EmulatorInputError(
+          `advanceSeconds must be a number of seconds from -${MAX_SECONDS} to ${MAX_SECONDS} (100 years)`,
+        );
+      }
+      if (!isTime(state.now() + seconds * 1000)) {
+        throw new EmulatorInputError(
+          'advanceSeconds would move the clock outside the range of a Date',
+        );
       }
       return state.clock.advance(seconds);
     },
     setClock(ms) {
-      if (typeof ms !== 'number' || !Number.isFinite(ms)) {
-        throw new EmulatorInputError('now must be a number (ms since the epoch)');
+      if (typeof ms !== 'number' || !isTime(ms)) {
+        throw new EmulatorInputError(
+          `now must be a number of ms since the epoch, from 0 to ${MAX_TIME_MS}`,
+        );
       }
       return state.clock.set(ms);
     },
@@ -126,7 +146,9 @@ export function createControls(state: EmulatorState): EmulatorControls {
     setTtl({ tokenTtlSeconds, codeTtlSeconds }) {
       for (const value of [tokenTtlSeconds, codeTtlSeconds]) {
         if (value !== undefined && !isPositive(value)) {
-          throw new EmulatorInputError('TTLs must be positive numbers of seconds');
+          throw new EmulatorInputError(
+            `TTLs must be positive numbers of seconds, at most ${MAX_SECONDS} (100 years)`,
+          );
         }
       }
       if (tokenTtlSeconds !== undefined) state.tokenTtlSeconds = tokenTtlSeconds;

@@ -50,12 +50,17 @@ export function normalizeFault(spec: FaultSpec): Fault {
   if (!KINDS.includes(spec.kind)) {
     throw new EmulatorInputError(`fault kind must be one of ${KINDS.join(', ')}`);
   }
+  for (const key of ['path', 'method', 'body'] as const) {
+    if (spec[key] !== undefined && typeof spec[key] !== 'string') {
+      throw new EmulatorInputError(`fault ${key} must be a string`);
+    }
+  }
   const times = spec.times ?? 1;
-  if (!Number.isInteger(times) || times < 1) {
-    throw new EmulatorInputError('fault times must be a positive integer');
+  if (!Number.isInteger(times) || times < 1 || times > 1_000_000) {
+    throw new EmulatorInputError('fault times must be an integer from 1 to 1000000');
   }
   const ms = spec.ms ?? 0;
-  if (spec.kind === 'latency' && (!Number.isFinite(ms) || ms < 0 || ms > 60_000)) {
+  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0 || ms > 60_000) {
     throw new EmulatorInputError('fault ms must be between 0 and 60000');
   }
   const status = spec.status ?? (spec.kind === 'status' ? 503 : 502);

@@ -9,8 +9,17 @@ import { adminRoutes } from './routes/admin.js';
 import { apiRoutes } from './routes/api.js';
 import { authorizeRoutes } from './routes/authorize.js';
 import { controlRoutes } from './routes/controls.js';
-import { faultMiddleware } from './routes/faults.js';
+import { CONTROL_PREFIX, faultMiddleware } from './routes/faults.js';
 import { isTokenRequest, tokenRoutes } from './routes/token.js';
+import {
+  capControlBody,
+  capFormBody,
+  controlsRequireJson,
+  type HostRules,
+  hostGuard,
+  hostRules,
+  securityHeaders,
+} from './security.js';
 import { APPLICANT, EMPLOYER, type SeededUser } from './seed.js';
 import { EmulatorState, type StateOptions } from './state.js';
 
@@ -19,6 +28,12 @@ export interface EmulatorOptions extends StateOptions {
   port?: number;
   /** Interface to bind; default `127.0.0.1`. */
   host?: string;
+  /**
+   * More names the `Host` header may carry (any port), e.g. a container's service name. The
+   * bound address (and on loopback `localhost`, `127.0.0.1`, `[::1]`) is always accepted; any
+   * other Host is refused with 421 (DNS rebinding).
+   */
+  allowedHosts?: readonly string[];
 }
 
 export interface Emulator {
@@ -39,8 +54,16 @@ export interface Emulator {
 }
 
 /** The whole emulator as a Hono app over one state (no listening; `app.request()` works too). */
-export function createEmulatorApp(state: EmulatorState, controls: EmulatorControls) {
+export function createEmulatorApp(
+  state: EmulatorState,
+  controls: EmulatorControls,
+  options: { hosts?: HostRules } = {},
+) {
   const app = new Hono();
+  if (options.hosts) app.use('*', hostGuard(options.hosts));
+  app.use('*', async (c, next) => (isTokenRequest(c) ? next() : securityHeaders(c, next)));
+  app.use(`${CONTROL_PREFIX}/*`, controlsRequireJson, capControlBody);
+  for (const path of ['/oauth/authorize/*', '/admin', '/admin/*']) app.post(path, capFormBody);
   app.use('*', faultMiddleware(state, isTokenRequest));
   // Browsers call the API directly (they send HH-User-Agent, since they cannot set User-Agent),
   // so the API answers CORS preflights as api.hh.ru does.
@@ -108,7 +131,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   const state = new EmulatorState(options, `${url}/callback`);
   const controls = createControls(state);
-  const app = createEmulatorApp(state, controls);
+  const hosts = hostRules(host, port, options.allowedHosts);
+  const app = createEmulatorApp(state, controls, { hosts });
   handler = (request, env) => app.fetch(request, env);
   const { clientId, clientSecret, redirectUri } = state.seededApp;
   return {

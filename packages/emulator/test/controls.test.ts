@@ -162,6 +162,7 @@ describe('controls', () => {
   it('a body that is not a JSON object is a 400', async () => {
     const response = await fetch(`${emulator().url}/__emulator/clock`, {
       method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
       body: '[1',
     });
     expect(response.status).toBe(400);

@@ -24,6 +24,7 @@ const jsonHeaders = () => ({
   'content-type': 'application/json; charset=UTF-8',
   'cache-control': 'no-store',
   pragma: 'no-cache',
+  'x-content-type-options': 'nosniff',
 });
 
 const invalidRequest = (description: string): TokenAnswer => ({
