@@ -6,8 +6,10 @@
 import { parseRedirectUri, validateRedirectUri } from '@hh-oauth/core';
 import { EmulatorInputError } from './errors.js';
 import { describeFault, type FaultSpec } from './faults.js';
+import { MAX_SECONDS, MAX_TIME_MS } from './limits.js';
 import type { AppAudience, AppRole, TokenStats } from './model.js';
 import type { EmulatorState } from './state.js';
+import { describeRoute, normalizeRoute, type StubRouteSpec } from './stub-routes.js';
 
 export interface UserFlags {
   /** `account is locked` at the token endpoint; the sign-in form refuses too. */
@@ -16,6 +18,8 @@ export interface UserFlags {
   verified?: boolean;
   /** `password invalidated` at the token endpoint; the sign-in form refuses too. */
   passwordInvalidated?: boolean;
+  /** `login not allowed` at the token endpoint (code and refresh grants). */
+  loginNotAllowed?: boolean;
 }
 
 export interface RegisteredApp {
@@ -53,7 +57,10 @@ export interface EmulatorControls {
    */
   issueCode(input: { clientId: string; login: string; redirectUri?: string }): string;
   stats(): EmulatorStats;
-  /** Back to the seeded state (users, seeded app, TTLs, clock, user-agent list); all else gone. */
+  /**
+   * Back to the configured state (seeded and configured users and apps, TTLs, clock, user-agent
+   * list, configured routes and faults); all else gone.
+   */
   reset(): void;
   setTtl(ttl: { tokenTtlSeconds?: number; codeTtlSeconds?: number }): {
     tokenTtlSeconds: number;
@@ -78,12 +85,11 @@ export interface EmulatorControls {
   deleteApp(clientId: string): boolean;
   /** The application's current app token, as the developer console shows it. */
   appToken(clientId: string): string | undefined;
+  /** Registers a canned API answer (see `StubRouteSpec`); a route for the same method and path replaces it. */
+  addRoute(spec: StubRouteSpec): void;
+  routes(): ReturnType<typeof describeRoute>[];
+  clearRoutes(): void;
 }
-
-/** 100 years: the furthest the clock moves in one step, and the longest TTL. */
-export const MAX_SECONDS = 3_155_760_000;
-/** The range of a JavaScript `Date` (ECMA-262 §21.4.1.22): the clock stays inside it. */
-export const MAX_TIME_MS = 8.64e15;
 
 const isPositive = (n: unknown): n is number =>
   typeof n === 'number' && Number.isFinite(n) && n > 0 && n <= MAX_SECONDS;
@@ -98,10 +104,12 @@ export function createControls(state: EmulatorState): EmulatorControls {
     if (changes.passwordInvalidated !== undefined) {
       user.passwordInvalidated = changes.passwordInvalidated;
     }
+    if (changes.loginNotAllowed !== undefined) user.loginNotAllowed = changes.loginNotAllowed;
     return {
       locked: user.locked,
       verified: user.verified,
       passwordInvalidated: user.passwordInvalidated,
+      loginNotAllowed: user.loginNotAllowed,
     };
   };
 
@@ -188,5 +196,14 @@ export function createControls(state: EmulatorState): EmulatorControls {
     },
     deleteApp: (clientId) => state.deleteApp(clientId),
     appToken: (clientId) => state.currentAppToken.get(clientId)?.value,
+    addRoute(spec) {
+      const route = normalizeRoute(spec);
+      state.routes = state.routes.filter((r) => r.method !== route.method || r.path !== route.path);
+      state.routes.push(route);
+    },
+    routes: () => state.routes.map(describeRoute),
+    clearRoutes() {
+      state.routes = [];
+    },
   };
 }

@@ -4,7 +4,9 @@ import { EmulatorInputError } from './errors.js';
  * Injected faults, each used `times` times by the requests it matches, first match first.
  *
  * - `latency`: wait `ms` (real milliseconds), then answer normally.
- * - `status`: answer `status` (default 503) with `body` (default a JSON server error) without
+ * - `status`: answer `status` (default 503) with `body` (default a JSON server error in the
+ *   endpoint's own shape: `{"error","error_description"}` on the token endpoint, `{"errors"}`
+ *   elsewhere) without
  *   handling the request: nothing is consumed.
  * - `drop`: destroy the connection without an answer; nothing is consumed.
  * - `consume_then_fail`: handle the request (a refresh token or code IS consumed, a new pair IS
@@ -38,13 +40,22 @@ export interface Fault {
   readonly method: string | undefined;
   readonly ms: number;
   readonly status: number;
-  readonly body: string;
+  /** Undefined: the default body of the endpoint's own error shape. */
+  readonly body: string | undefined;
   readonly drop: boolean;
   remaining: number;
 }
 
 const KINDS: readonly FaultKind[] = ['latency', 'status', 'drop', 'consume_then_fail'];
-const DEFAULT_BODY = JSON.stringify({ errors: [{ type: 'server_error', value: 'injected' }] });
+/** The API's error shape (`{"errors":[…]}`). */
+export const DEFAULT_API_FAULT_BODY = JSON.stringify({
+  errors: [{ type: 'server_error', value: 'injected' }],
+});
+/** The token endpoint's error shape (RFC 6749 §5.2). */
+export const DEFAULT_TOKEN_FAULT_BODY = JSON.stringify({
+  error: 'server_error',
+  error_description: 'injected',
+});
 
 export function normalizeFault(spec: FaultSpec): Fault {
   if (!KINDS.includes(spec.kind)) {
@@ -73,7 +84,7 @@ export function normalizeFault(spec: FaultSpec): Fault {
     method: spec.method?.toUpperCase(),
     ms,
     status,
-    body: spec.body ?? DEFAULT_BODY,
+    body: spec.body,
     drop: spec.drop === true,
     remaining: times,
   };

@@ -21,6 +21,8 @@ export interface User {
   locked: boolean;
   verified: boolean;
   passwordInvalidated: boolean;
+  /** `login not allowed` at the token endpoint. */
+  loginNotAllowed: boolean;
   /** Employers only. */
   readonly employer?: { readonly id: string; readonly name: string };
   /** Employers only: the manager's work accounts (`GET /manager_accounts/mine`). */

@@ -1,5 +1,6 @@
 import { timingSafeEqual } from '@hh-oauth/core';
 import { type Clock, createClock } from './clock.js';
+import type { AccountChooser, BasicAuthPolicy, ConfigOptions } from './config.js';
 import { EmulatorInputError } from './errors.js';
 import type { Fault, FaultSpec } from './faults.js';
 import { normalizeFault } from './faults.js';
@@ -15,7 +16,8 @@ import type {
   User,
   UserToken,
 } from './model.js';
-import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, seedUsers } from './seed.js';
+import { configuredUser, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, seedUsers } from './seed.js';
+import { normalizeRoute, type StubRoute } from './stub-routes.js';
 
 /** 14 days: hh.ru's access token lifetime (docs/hh-protocol.md §1.3, `expires_in: 1209600`). */
 export const DEFAULT_TOKEN_TTL_SECONDS = 1_209_600;
@@ -38,14 +40,12 @@ export const DEFAULT_USER_AGENT_BLACKLIST: readonly string[] = [
   'Go-http-client/*',
 ];
 
-export interface StateOptions {
-  tokenTtlSeconds?: number;
-  codeTtlSeconds?: number;
-  /** Starting time of the simulated clock (ms since the epoch, or a Date). */
-  now?: number | Date;
-  userAgentBlacklist?: readonly string[];
-  app?: { clientId?: string; clientSecret?: string; redirectUri?: string; name?: string };
-}
+/**
+ * What the state starts from, and returns to on every `reset`: TTLs, the clock's start, the
+ * User-Agent blacklist, the seeded app (`app`), more apps and users, the account-chooser and
+ * Basic-auth policies, stub routes and faults.
+ */
+export type StateOptions = Omit<ConfigOptions, 'port' | 'host' | 'allowedHosts'>;
 
 export interface NewAppInput {
   name: string;
@@ -64,6 +64,8 @@ export class EmulatorState {
   tokenTtlSeconds: number;
   codeTtlSeconds: number;
   userAgentBlacklist: readonly string[];
+  readonly accountChooser: AccountChooser;
+  readonly basicAuth: BasicAuthPolicy;
   readonly seededApp: { clientId: string; clientSecret: string; redirectUri: string; name: string };
 
   readonly users = new Map<string, User>();
@@ -78,6 +80,7 @@ export class EmulatorState {
   readonly consents = new Set<string>();
   readonly sessions = new Map<string, Session>();
   faults: Fault[] = [];
+  routes: StubRoute[] = [];
   stats: { token: TokenStats } = { token: emptyStats() };
 
   readonly #options: StateOptions;
@@ -89,6 +92,8 @@ export class EmulatorState {
     this.tokenTtlSeconds = options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS;
     this.codeTtlSeconds = options.codeTtlSeconds ?? DEFAULT_CODE_TTL_SECONDS;
     this.userAgentBlacklist = options.userAgentBlacklist ?? DEFAULT_USER_AGENT_BLACKLIST;
+    this.accountChooser = options.accountChooser ?? 'chooser';
+    this.basicAuth = options.basicAuth ?? 'refuse';
     this.seededApp = {
       clientId: options.app?.clientId ?? DEFAULT_CLIENT_ID,
       clientSecret: options.app?.clientSecret ?? DEFAULT_CLIENT_SECRET,
@@ -98,7 +103,10 @@ export class EmulatorState {
     this.reset();
   }
 
-  /** Back to the seeded state: users, the seeded app, TTLs, clock, no tokens, no faults. */
+  /**
+   * Back to the configured state: the seeded and configured users and apps, TTLs, clock,
+   * User-Agent blacklist, stub routes and faults; no tokens, codes, sessions or other apps.
+   */
   reset(): void {
     for (const map of [
       this.users,
@@ -113,19 +121,32 @@ export class EmulatorState {
       map.clear();
     }
     this.consents.clear();
-    this.faults = [];
+    this.faults = (this.#options.faults ?? []).map(normalizeFault);
+    this.routes = (this.#options.routes ?? []).map(normalizeRoute);
     this.stats = { token: emptyStats() };
     this.clock.reset();
     this.tokenTtlSeconds = this.#options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS;
     this.codeTtlSeconds = this.#options.codeTtlSeconds ?? DEFAULT_CODE_TTL_SECONDS;
     this.userAgentBlacklist = this.#options.userAgentBlacklist ?? DEFAULT_USER_AGENT_BLACKLIST;
     for (const user of seedUsers()) this.users.set(user.id, user);
-    this.registerApp({
-      ...this.seededApp,
-      description: 'Seeded by the emulator',
-      role: 'employer_and_applicant',
-      audience: 'any_user',
-    });
+    for (const [index, config] of (this.#options.users ?? []).entries()) {
+      if (this.userByLogin(config.login)) {
+        throw new EmulatorInputError(`users[${index}].login repeats a seeded user`);
+      }
+      const user = configuredUser(config, index);
+      this.users.set(user.id, user);
+    }
+    const configured = [this.seededApp, ...(this.#options.apps ?? [])];
+    for (const app of configured) {
+      this.registerApp({
+        ...app,
+        redirectUri: app.redirectUri ?? this.seededApp.redirectUri,
+        name: app.name ?? 'Configured test app',
+        description: app === this.seededApp ? 'Seeded by the emulator' : 'From the configuration',
+        role: 'employer_and_applicant',
+        audience: 'any_user',
+      });
+    }
   }
 
   now(): number {

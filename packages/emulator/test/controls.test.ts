@@ -115,10 +115,16 @@ describe('controls', () => {
       locked: true,
       verified: true,
       passwordInvalidated: false,
+      loginNotAllowed: false,
     });
     expect(
       (await control(emulator(), `/users/${login}`, { locked: false, verified: false })).body,
-    ).toEqual({ locked: false, verified: false, passwordInvalidated: false });
+    ).toEqual({
+      locked: false,
+      verified: false,
+      passwordInvalidated: false,
+      loginNotAllowed: false,
+    });
     expect((await control(emulator(), `/users/${login}/revoke-tokens`)).body).toEqual({
       revoked: 1,
     });

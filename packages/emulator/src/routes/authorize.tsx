@@ -104,7 +104,11 @@ export function authorizeRoutes(state: EmulatorState): Hono {
       return page(c, <LoginPage params={p} csrf={session.csrf} appName={app.name} />);
     }
     if (state.hasConsent(user.id, app.clientId)) {
-      if (justSignedIn || p['skip_choose_account'] === 'true') {
+      if (
+        justSignedIn ||
+        p['skip_choose_account'] === 'true' ||
+        state.accountChooser === 'immediate'
+      ) {
         return redirectWithCode(c, app, target, user, p);
       }
       const props = {

@@ -3,6 +3,8 @@ import { Hono } from 'hono';
 import type { EmulatorControls } from '../controls.js';
 import { EmulatorInputError } from '../errors.js';
 import type { FaultSpec } from '../faults.js';
+import type { StubRouteSpec } from '../stub-routes.js';
+import { EMULATOR_VERSION } from '../version.js';
 import { CONTROL_PREFIX } from './faults.js';
 
 type Json = Record<string, unknown>;
@@ -32,7 +34,7 @@ function defined<T extends Json>(value: T): { [K in keyof T]: Exclude<T[K], unde
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as never;
 }
 
-export function controlRoutes(controls: EmulatorControls): Hono {
+export function controlRoutes(controls: EmulatorControls, inFlight: () => number = () => 0): Hono {
   const routes = new Hono().basePath(CONTROL_PREFIX);
 
   routes.onError((error, c) => {
@@ -55,6 +57,10 @@ export function controlRoutes(controls: EmulatorControls): Hono {
     }
     return value as Json;
   };
+
+  routes.get('/health', (c) =>
+    c.json({ ready: true, version: EMULATOR_VERSION, now: controls.now(), inFlight: inFlight() }),
+  );
 
   routes.get('/clock', (c) => c.json({ now: controls.now() }));
   routes.post('/clock', async (c) => {
@@ -108,6 +114,7 @@ export function controlRoutes(controls: EmulatorControls): Hono {
       locked: optionalBoolean(b, 'locked'),
       verified: optionalBoolean(b, 'verified'),
       passwordInvalidated: optionalBoolean(b, 'passwordInvalidated'),
+      loginNotAllowed: optionalBoolean(b, 'loginNotAllowed'),
     });
     return c.json(controls.setUserFlags(c.req.param('login'), flags));
   });
@@ -145,6 +152,16 @@ export function controlRoutes(controls: EmulatorControls): Hono {
   routes.get('/apps/:clientId/app-token', (c) =>
     c.json({ access_token: controls.appToken(c.req.param('clientId')) ?? null }),
   );
+
+  routes.get('/routes', (c) => c.json({ routes: controls.routes() }));
+  routes.post('/routes', async (c) => {
+    controls.addRoute((await body(c.req.raw)) as unknown as StubRouteSpec);
+    return c.json({ routes: controls.routes() });
+  });
+  routes.delete('/routes', (c) => {
+    controls.clearRoutes();
+    return c.json({ routes: [] });
+  });
 
   return routes;
 }

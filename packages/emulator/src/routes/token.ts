@@ -84,7 +84,7 @@ export function tokenRoutes(state: EmulatorState): Hono {
     const handle = () =>
       respond(
         form
-          ? handleTokenRequest(state, form)
+          ? handleTokenRequest(state, form, c.req.header('authorization'))
           : invalidRequest(
               isForm
                 ? 'request body too large'
@@ -98,12 +98,12 @@ export function tokenRoutes(state: EmulatorState): Hono {
         await delay(fault.ms);
         return handle();
       case 'status':
-        return failure(fault);
+        return failure(fault, true);
       case 'drop':
         return drop(c);
       case 'consume_then_fail':
         handle();
-        return fault.drop ? drop(c) : failure(fault);
+        return fault.drop ? drop(c) : failure(fault, true);
     }
   };
 
