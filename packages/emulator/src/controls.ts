@@ -8,6 +8,7 @@ import { EmulatorInputError } from './errors.js';
 import { describeFault, type FaultSpec } from './faults.js';
 import { MAX_SECONDS, MAX_TIME_MS } from './limits.js';
 import type { AppAudience, AppRole, TokenStats } from './model.js';
+import type { RequestLogEntry, RequestLogFilter } from './request-log.js';
 import type { EmulatorState } from './state.js';
 import { describeRoute, normalizeRoute, type StubRouteSpec } from './stub-routes.js';
 
@@ -89,6 +90,9 @@ export interface EmulatorControls {
   addRoute(spec: StubRouteSpec): void;
   routes(): ReturnType<typeof describeRoute>[];
   clearRoutes(): void;
+  /** The request log (secrets redacted), oldest first, filtered. */
+  requests(filter?: RequestLogFilter): RequestLogEntry[];
+  clearRequests(): void;
 }
 
 const isPositive = (n: unknown): n is number =>
@@ -205,5 +209,7 @@ export function createControls(state: EmulatorState): EmulatorControls {
     clearRoutes() {
       state.routes = [];
     },
+    requests: (filter) => state.requestLog.list(filter),
+    clearRequests: () => state.requestLog.clear(),
   };
 }

@@ -3,6 +3,7 @@ import { cors } from 'hono/cors';
 import { parseConfig } from './config.js';
 import { createControls, type EmulatorControls } from './controls.js';
 import { type Fetch, listen } from './listener.js';
+import { requestLogMiddleware } from './request-log.js';
 import { adminRoutes } from './routes/admin.js';
 import { apiRoutes, stubResponse } from './routes/api.js';
 import { authorizeRoutes } from './routes/authorize.js';
@@ -69,6 +70,10 @@ export function createEmulatorApp(
 ) {
   const app = new Hono();
   if (options.hosts) app.use('*', hostGuard(options.hosts));
+  app.use(
+    '*',
+    requestLogMiddleware(state.requestLog, () => state.now()),
+  );
   app.use('*', async (c, next) => (isTokenRequest(c) ? next() : securityHeaders(c, next)));
   app.use(`${CONTROL_PREFIX}/*`, controlsRequireJson, capControlBody);
   for (const path of ['/oauth/authorize/*', '/admin', '/admin/*']) app.post(path, capFormBody);

@@ -16,6 +16,7 @@ import type {
   User,
   UserToken,
 } from './model.js';
+import { RequestLog } from './request-log.js';
 import { configuredUser, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, seedUsers } from './seed.js';
 import { normalizeRoute, type StubRoute } from './stub-routes.js';
 
@@ -81,6 +82,7 @@ export class EmulatorState {
   readonly sessions = new Map<string, Session>();
   faults: Fault[] = [];
   routes: StubRoute[] = [];
+  readonly requestLog = new RequestLog();
   stats: { token: TokenStats } = { token: emptyStats() };
 
   readonly #options: StateOptions;
@@ -121,6 +123,7 @@ export class EmulatorState {
       map.clear();
     }
     this.consents.clear();
+    this.requestLog.clear();
     this.faults = (this.#options.faults ?? []).map(normalizeFault);
     this.routes = (this.#options.routes ?? []).map(normalizeRoute);
     this.stats = { token: emptyStats() };

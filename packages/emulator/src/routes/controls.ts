@@ -153,6 +153,32 @@ export function controlRoutes(controls: EmulatorControls, inFlight: () => number
     c.json({ access_token: controls.appToken(c.req.param('clientId')) ?? null }),
   );
 
+  routes.get('/requests', (c) => {
+    const q = (name: string) => c.req.query(name);
+    const count = (name: string) => {
+      const value = q(name);
+      if (value === undefined) return undefined;
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 0)
+        throw new EmulatorInputError(`${name} must be a whole number`);
+      return n;
+    };
+    const filter = defined({
+      method: q('method'),
+      path: q('path'),
+      grantType: q('grantType'),
+      clientId: q('clientId'),
+      status: count('status'),
+      since: count('since'),
+      limit: count('limit'),
+    });
+    return c.json({ requests: controls.requests(filter) });
+  });
+  routes.delete('/requests', (c) => {
+    controls.clearRequests();
+    return c.json({ requests: [] });
+  });
+
   routes.get('/routes', (c) => c.json({ routes: controls.routes() }));
   routes.post('/routes', async (c) => {
     controls.addRoute((await body(c.req.raw)) as unknown as StubRouteSpec);
