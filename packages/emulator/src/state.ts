@@ -29,7 +29,8 @@ export const APP_TOKEN_COOLDOWN_MS = 5 * 60 * 1000;
 
 /**
  * User-Agent values refused by default with `bad_user_agent` / `blacklisted`: the defaults of
- * generic HTTP clients, which name no application. A trailing `*` makes an entry a prefix;
+ * generic HTTP clients and OAuth libraries (axios, node-fetch, oauth4webapi, openid-client),
+ * which name no application. A trailing `*` makes an entry a prefix;
  * matching ignores case. Node's `fetch` sends `node` when no User-Agent is set, so a client that
  * forgets to set one is caught here rather than passing silently.
  */
@@ -39,6 +40,10 @@ export const DEFAULT_USER_AGENT_BLACKLIST: readonly string[] = [
   'curl/*',
   'python-requests/*',
   'Go-http-client/*',
+  'axios/*',
+  'node-fetch/*',
+  'oauth4webapi/*',
+  'openid-client/*',
 ];
 
 /**
