@@ -92,9 +92,11 @@ export function createEmulatorApp(
     ],
     maxAge: 600,
   });
-  // The API, and the token endpoint too: a browser app may exchange a code or refresh itself.
-  for (const path of ['/me', '/manager_accounts/*', '/oauth/token', '/token']) {
-    app.use(path, apiCors);
+  for (const path of ['/me', '/manager_accounts/*']) app.use(path, apiCors);
+  // The token endpoint too (a browser app may exchange a code or refresh itself): preflights
+  // and DELETE here; its POST answers carry `Access-Control-Allow-Origin: *` themselves.
+  for (const path of ['/oauth/token', '/token']) {
+    app.on(['OPTIONS', 'DELETE'], path, apiCors);
   }
   app.route('/', controlRoutes(controls, options.inFlight));
   app.route('/', tokenRoutes(state));

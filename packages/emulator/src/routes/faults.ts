@@ -17,7 +17,13 @@ export function drop(c: Context): Response {
 export const failure = (fault: Fault, tokenShape = false): Response =>
   new Response(fault.body ?? (tokenShape ? DEFAULT_TOKEN_FAULT_BODY : DEFAULT_API_FAULT_BODY), {
     status: fault.status,
-    headers: { 'content-type': 'application/json; charset=utf-8' },
+    headers: tokenShape
+      ? {
+          'content-type': 'application/json; charset=utf-8',
+          'cache-control': 'no-store',
+          'access-control-allow-origin': '*',
+        }
+      : { 'content-type': 'application/json; charset=utf-8' },
   });
 
 export const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

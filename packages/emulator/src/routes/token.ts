@@ -26,6 +26,8 @@ const jsonHeaders = () => ({
   'cache-control': 'no-store',
   pragma: 'no-cache',
   'x-content-type-options': 'nosniff',
+  // CORS, as the API's answers: a browser app may call the token endpoint directly.
+  'access-control-allow-origin': '*',
 });
 
 const invalidRequest = (description: string): TokenAnswer => ({
