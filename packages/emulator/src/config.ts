@@ -38,6 +38,13 @@ export interface UserConfig {
  */
 export type AccountChooser = 'chooser' | 'immediate';
 
+/**
+ * `approve` (the default): applications registered in the console are approved at once;
+ * `manual`: they wait in `processing` until a control (or the console's emulator-only buttons)
+ * approves or rejects them.
+ */
+export type AppReviewMode = 'approve' | 'manual';
+
 /** `refuse` (the default, hh.ru documents credentials in the body) or `accept` HTTP Basic. */
 export type BasicAuthPolicy = 'refuse' | 'accept';
 
@@ -54,6 +61,9 @@ export interface ConfigOptions {
   accountChooser?: AccountChooser;
   userAgentBlacklist?: readonly string[];
   basicAuth?: BasicAuthPolicy;
+  appReview?: AppReviewMode;
+  /** Applications one user may have under review at once; default 1. */
+  appReviewLimit?: number;
   routes?: readonly StubRouteSpec[];
   faults?: readonly FaultSpec[];
 }
@@ -109,6 +119,14 @@ function seconds(value: unknown, path: string): number | undefined {
     return fail(path, `must be a number of seconds from 1 to ${MAX_SECONDS}`);
   }
   return value;
+}
+
+function reviewLimit(value: unknown, path: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isInteger(value) || (value as number) < 1 || (value as number) > 1000) {
+    return fail(path, 'must be an integer from 1 to 1000');
+  }
+  return value as number;
 }
 
 function list<T>(
@@ -212,6 +230,8 @@ export const CONFIG_KEYS = [
   'accountChooser',
   'userAgentBlacklist',
   'basicAuth',
+  'appReview',
+  'appReviewLimit',
   'routes',
   'faults',
 ] as const;
@@ -261,6 +281,8 @@ export function parseConfig(value: unknown, path = 'config'): ConfigOptions {
     ] as const),
     userAgentBlacklist: strings(v['userAgentBlacklist'], `${path}.userAgentBlacklist`),
     basicAuth: oneOf(v['basicAuth'], `${path}.basicAuth`, ['refuse', 'accept'] as const),
+    appReview: oneOf(v['appReview'], `${path}.appReview`, ['approve', 'manual'] as const),
+    appReviewLimit: reviewLimit(v['appReviewLimit'], `${path}.appReviewLimit`),
     routes: list(v['routes'], `${path}.routes`, (r, p) =>
       checked(p, object(r, p) as unknown as StubRouteSpec, normalizeRoute),
     ),

@@ -7,7 +7,10 @@ import { parseRedirectUri, validateRedirectUri } from '@hh-oauth/core';
 import { EmulatorInputError } from './errors.js';
 import { describeFault, type FaultSpec } from './faults.js';
 import { MAX_SECONDS, MAX_TIME_MS } from './limits.js';
-import type { AppAudience, AppRole, TokenStats } from './model.js';
+import type { AppAudience, AppReview, AppRole, TokenStats } from './model.js';
+
+export const APP_REVIEWS: readonly AppReview[] = ['processing', 'rejected', 'successfully', 'fill'];
+
 import type { RequestLogEntry, RequestLogFilter } from './request-log.js';
 import type { EmulatorState } from './state.js';
 import { describeRoute, normalizeRoute, type StubRouteSpec } from './stub-routes.js';
@@ -84,6 +87,11 @@ export interface EmulatorControls {
   registerApp(input: RegisterAppInput): RegisteredApp;
   /** Removes an app forever: its tokens then get `application_not_found`. */
   deleteApp(clientId: string): boolean;
+  /**
+   * Sets an application's review status (`processing`, `rejected`, `successfully`, `fill`); only
+   * `successfully` may obtain tokens.
+   */
+  setAppReview(clientId: string, review: AppReview): AppReview;
   /** The application's current app token, as the developer console shows it. */
   appToken(clientId: string): string | undefined;
   /** Registers a canned API answer (see `StubRouteSpec`); a route for the same method and path replaces it. */
@@ -200,6 +208,15 @@ export function createControls(state: EmulatorState): EmulatorControls {
     },
     deleteApp: (clientId) => state.deleteApp(clientId),
     appToken: (clientId) => state.currentAppToken.get(clientId)?.value,
+    setAppReview(clientId, review) {
+      const app = state.apps.get(clientId);
+      if (!app) throw new EmulatorInputError('unknown clientId');
+      if (!APP_REVIEWS.includes(review)) {
+        throw new EmulatorInputError(`status must be one of ${APP_REVIEWS.join(', ')}`);
+      }
+      app.review = review;
+      return review;
+    },
     addRoute(spec) {
       const route = normalizeRoute(spec);
       state.routes = state.routes.filter((r) => r.method !== route.method || r.path !== route.path);

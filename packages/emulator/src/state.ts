@@ -1,6 +1,6 @@
 import { timingSafeEqual } from '@hh-oauth/core';
 import { type Clock, createClock } from './clock.js';
-import type { AccountChooser, BasicAuthPolicy, ConfigOptions } from './config.js';
+import type { AccountChooser, AppReviewMode, BasicAuthPolicy, ConfigOptions } from './config.js';
 import { EmulatorInputError } from './errors.js';
 import type { Fault, FaultSpec } from './faults.js';
 import { normalizeFault } from './faults.js';
@@ -8,6 +8,8 @@ import { newClientCredential, newId } from './ids.js';
 import type {
   App,
   AppAudience,
+  AppDetails,
+  AppReview,
   AppRole,
   AppToken,
   AuthorizationCode,
@@ -24,6 +26,11 @@ import { normalizeRoute, type StubRoute } from './stub-routes.js';
 export const DEFAULT_TOKEN_TTL_SECONDS = 1_209_600;
 /** 10 minutes. hh.ru documents codes as short-lived without a figure; RFC 6749 §4.1.2 suggests ≤ 10 min. */
 export const DEFAULT_CODE_TTL_SECONDS = 600;
+/**
+ * How many of a user's applications may be under review (`processing`) at once before the
+ * console says "The limit of applications under review has been reached". hh.ru gives no figure.
+ */
+export const DEFAULT_APP_REVIEW_LIMIT = 1;
 /** hh.ru refuses a new application token within 5 minutes of the last one (docs/hh-protocol.md §3). */
 export const APP_TOKEN_COOLDOWN_MS = 5 * 60 * 1000;
 
@@ -62,6 +69,9 @@ export interface NewAppInput {
   owner?: string;
   clientId?: string;
   clientSecret?: string;
+  /** Default `successfully`. */
+  review?: AppReview;
+  details?: AppDetails;
 }
 
 /** The whole emulated hh.ru, in memory. Every method is synchronous. */
@@ -72,6 +82,8 @@ export class EmulatorState {
   userAgentBlacklist: readonly string[];
   readonly accountChooser: AccountChooser;
   readonly basicAuth: BasicAuthPolicy;
+  readonly appReview: AppReviewMode;
+  readonly appReviewLimit: number;
   readonly seededApp: { clientId: string; clientSecret: string; redirectUri: string; name: string };
 
   readonly users = new Map<string, User>();
@@ -101,6 +113,8 @@ export class EmulatorState {
     this.userAgentBlacklist = options.userAgentBlacklist ?? DEFAULT_USER_AGENT_BLACKLIST;
     this.accountChooser = options.accountChooser ?? 'chooser';
     this.basicAuth = options.basicAuth ?? 'refuse';
+    this.appReview = options.appReview ?? 'approve';
+    this.appReviewLimit = options.appReviewLimit ?? DEFAULT_APP_REVIEW_LIMIT;
     this.seededApp = {
       clientId: options.app?.clientId ?? DEFAULT_CLIENT_ID,
       clientSecret: options.app?.clientSecret ?? DEFAULT_CLIENT_SECRET,
@@ -225,9 +239,17 @@ export class EmulatorState {
       audience: input.audience ?? 'any_user',
       owner: input.owner,
       createdAt: this.now(),
+      review: input.review ?? 'successfully',
+      details: input.details,
     };
     this.apps.set(clientId, app);
     return app;
+  }
+
+  /** An application that may obtain tokens: it exists and is approved (`successfully`). */
+  approvedApp(clientId: string): App | undefined {
+    const app = this.apps.get(clientId);
+    return app?.review === 'successfully' ? app : undefined;
   }
 
   /**

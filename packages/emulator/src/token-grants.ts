@@ -100,7 +100,7 @@ export function handleTokenRequest(
 
 /**
  * Client authentication, by one documented rule:
- * - `client_id` absent, unknown or deleted, or the secret matches no application →
+ * - `client_id` absent, unknown, deleted or not approved, or the secret matches no application →
  *   `invalid_client` / `client_id or client_secret not found`;
  * - `client_id` and `client_secret` both exist but belong to two different applications (a
  *   wrong pair) → `invalid_request` / `account not found`.
@@ -108,7 +108,8 @@ export function handleTokenRequest(
 export function authenticateClient(state: EmulatorState, form: URLSearchParams): App | TokenAnswer {
   const clientId = form.get('client_id') ?? '';
   const secret = form.get('client_secret') ?? '';
-  const app = clientId === '' ? undefined : state.apps.get(clientId);
+  // An application not approved (yet) has no usable credentials, as on hh.ru.
+  const app = clientId === '' ? undefined : state.approvedApp(clientId);
   if (!app) return INVALID_CLIENT;
   if (secret !== '' && secret === app.clientSecret) return app;
   for (const other of state.apps.values()) {
@@ -189,7 +190,7 @@ export function refresh(state: EmulatorState, form: URLSearchParams): TokenAnswe
   if (!isWellFormed('refresh', value)) return fail('invalid_grant', 'bad token');
   const token = state.refreshTokens.get(value);
   if (!token) return fail('invalid_request', 'token not found');
-  if (!state.apps.has(token.clientId)) return INVALID_CLIENT;
+  if (!state.approvedApp(token.clientId)) return INVALID_CLIENT;
   if (token.status === 'refreshed')
     return fail('invalid_grant', 'token has already been refreshed');
   if (token.status !== 'active') return fail('invalid_grant', 'token was revoked');

@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import type { EmulatorControls } from '../controls.js';
 import { EmulatorInputError } from '../errors.js';
 import type { FaultSpec } from '../faults.js';
+import type { AppReview } from '../model.js';
 import type { StubRouteSpec } from '../stub-routes.js';
 import { EMULATOR_VERSION } from '../version.js';
 import { CONTROL_PREFIX } from './faults.js';
@@ -149,6 +150,10 @@ export function controlRoutes(controls: EmulatorControls, inFlight: () => number
   routes.delete('/apps/:clientId', (c) =>
     c.json({ deleted: controls.deleteApp(c.req.param('clientId')) }),
   );
+  routes.post('/apps/:clientId/review', async (c) => {
+    const status = requiredString(await body(c.req.raw), 'status') as AppReview;
+    return c.json({ status: controls.setAppReview(c.req.param('clientId'), status) });
+  });
   routes.get('/apps/:clientId/app-token', (c) =>
     c.json({ access_token: controls.appToken(c.req.param('clientId')) ?? null }),
   );
