@@ -102,3 +102,16 @@ export function describeFault(fault: Fault): Record<string, unknown> {
     drop: fault.drop,
   };
 }
+
+/** Takes one use of the first fault matching the request (removing it when used up), if any. */
+export function takeFault(faults: Fault[], method: string, path: string): Fault | undefined {
+  const index = faults.findIndex(
+    (f) =>
+      (f.path === undefined || f.path === path) && (f.method === undefined || f.method === method),
+  );
+  if (index < 0) return undefined;
+  const fault = faults[index]!;
+  fault.remaining -= 1;
+  if (fault.remaining <= 0) faults.splice(index, 1);
+  return fault;
+}

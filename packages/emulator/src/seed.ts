@@ -1,5 +1,7 @@
-import type { UserConfig } from './config.js';
+import type { AppConfig, UserConfig } from './config.js';
+import { EmulatorInputError } from './errors.js';
 import type { User } from './model.js';
+import type { NewAppInput } from './state.js';
 
 /** A seeded user's sign-in facts, as `startEmulator()` and the CLI report them. */
 export interface SeededUser {
@@ -107,4 +109,32 @@ export function configuredUser(config: UserConfig, index: number): User {
   return kind === 'employer'
     ? { ...user, employer: { id: String(3000 + n), name: `Test Employer ${n}` } }
     : user;
+}
+
+/** The seeded users, then the configured ones (a configured login may not repeat a seeded one). */
+export function usersOf(configured: readonly UserConfig[]): User[] {
+  const users = seedUsers();
+  for (const [index, config] of configured.entries()) {
+    const login = config.login.trim().toLowerCase();
+    if (users.some((u) => u.login === login)) {
+      throw new EmulatorInputError(`users[${index}].login repeats a seeded user`);
+    }
+    users.push(configuredUser(config, index));
+  }
+  return users;
+}
+
+/** The seeded application, then the configured ones, as `registerApp` takes them. */
+export function appsOf(
+  seeded: Required<AppConfig>,
+  configured: readonly AppConfig[],
+): NewAppInput[] {
+  return [seeded, ...configured].map((app) => ({
+    ...app,
+    redirectUri: app.redirectUri ?? seeded.redirectUri,
+    name: app.name ?? 'Configured test app',
+    description: app === seeded ? 'Seeded by the emulator' : 'From the configuration',
+    role: 'employer_and_applicant',
+    audience: 'any_user',
+  }));
 }

@@ -1,9 +1,15 @@
 import { timingSafeEqual } from '@hh-oauth/core';
 import { type Clock, createClock } from './clock.js';
 import type { AccountChooser, AppReviewMode, BasicAuthPolicy, ConfigOptions } from './config.js';
+import {
+  DEFAULT_APP_REVIEW_LIMIT,
+  DEFAULT_CODE_TTL_SECONDS,
+  DEFAULT_TOKEN_TTL_SECONDS,
+  DEFAULT_USER_AGENT_BLACKLIST,
+} from './defaults.js';
 import { EmulatorInputError } from './errors.js';
 import type { Fault, FaultSpec } from './faults.js';
-import { normalizeFault } from './faults.js';
+import { normalizeFault, takeFault } from './faults.js';
 import { newClientCredential, newId } from './ids.js';
 import type {
   App,
@@ -19,39 +25,16 @@ import type {
   UserToken,
 } from './model.js';
 import { RequestLog } from './request-log.js';
-import { configuredUser, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, seedUsers } from './seed.js';
+import { appsOf, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, usersOf } from './seed.js';
 import { normalizeRoute, type StubRoute } from './stub-routes.js';
 
-/** 14 days: hh.ru's access token lifetime (docs/hh-protocol.md §1.3, `expires_in: 1209600`). */
-export const DEFAULT_TOKEN_TTL_SECONDS = 1_209_600;
-/** 10 minutes. hh.ru documents codes as short-lived without a figure; RFC 6749 §4.1.2 suggests ≤ 10 min. */
-export const DEFAULT_CODE_TTL_SECONDS = 600;
-/**
- * How many of a user's applications may be under review (`processing`) at once before the
- * console says "The limit of applications under review has been reached". hh.ru gives no figure.
- */
-export const DEFAULT_APP_REVIEW_LIMIT = 1;
-/** hh.ru refuses a new application token within 5 minutes of the last one (docs/hh-protocol.md §3). */
-export const APP_TOKEN_COOLDOWN_MS = 5 * 60 * 1000;
-
-/**
- * User-Agent values refused by default with `bad_user_agent` / `blacklisted`: the defaults of
- * generic HTTP clients and OAuth libraries (axios, node-fetch, oauth4webapi, openid-client),
- * which name no application. A trailing `*` makes an entry a prefix;
- * matching ignores case. Node's `fetch` sends `node` when no User-Agent is set, so a client that
- * forgets to set one is caught here rather than passing silently.
- */
-export const DEFAULT_USER_AGENT_BLACKLIST: readonly string[] = [
-  'node',
-  'undici',
-  'curl/*',
-  'python-requests/*',
-  'Go-http-client/*',
-  'axios/*',
-  'node-fetch/*',
-  'oauth4webapi/*',
-  'openid-client/*',
-];
+export {
+  APP_TOKEN_COOLDOWN_MS,
+  DEFAULT_APP_REVIEW_LIMIT,
+  DEFAULT_CODE_TTL_SECONDS,
+  DEFAULT_TOKEN_TTL_SECONDS,
+  DEFAULT_USER_AGENT_BLACKLIST,
+} from './defaults.js';
 
 /**
  * What the state starts from, and returns to on every `reset`: TTLs, the clock's start, the
@@ -150,25 +133,8 @@ export class EmulatorState {
     this.tokenTtlSeconds = this.#options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS;
     this.codeTtlSeconds = this.#options.codeTtlSeconds ?? DEFAULT_CODE_TTL_SECONDS;
     this.userAgentBlacklist = this.#options.userAgentBlacklist ?? DEFAULT_USER_AGENT_BLACKLIST;
-    for (const user of seedUsers()) this.users.set(user.id, user);
-    for (const [index, config] of (this.#options.users ?? []).entries()) {
-      if (this.userByLogin(config.login)) {
-        throw new EmulatorInputError(`users[${index}].login repeats a seeded user`);
-      }
-      const user = configuredUser(config, index);
-      this.users.set(user.id, user);
-    }
-    const configured = [this.seededApp, ...(this.#options.apps ?? [])];
-    for (const app of configured) {
-      this.registerApp({
-        ...app,
-        redirectUri: app.redirectUri ?? this.seededApp.redirectUri,
-        name: app.name ?? 'Configured test app',
-        description: app === this.seededApp ? 'Seeded by the emulator' : 'From the configuration',
-        role: 'employer_and_applicant',
-        audience: 'any_user',
-      });
-    }
+    for (const user of usersOf(this.#options.users ?? [])) this.users.set(user.id, user);
+    for (const app of appsOf(this.seededApp, this.#options.apps ?? [])) this.registerApp(app);
   }
 
   now(): number {
@@ -331,16 +297,7 @@ export class EmulatorState {
 
   /** Takes one use of the first fault matching the request, if any. */
   takeFault(method: string, path: string): Fault | undefined {
-    const index = this.faults.findIndex(
-      (f) =>
-        (f.path === undefined || f.path === path) &&
-        (f.method === undefined || f.method === method),
-    );
-    if (index < 0) return undefined;
-    const fault = this.faults[index]!;
-    fault.remaining -= 1;
-    if (fault.remaining <= 0) this.faults.splice(index, 1);
-    return fault;
+    return takeFault(this.faults, method, path);
   }
 }
 
