@@ -4,8 +4,8 @@
 import { once } from 'node:events';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import { type AddressInfo, connect } from 'node:net';
-import { launchChromium } from '@hh-oauth/test-support';
-import type { Browser } from 'playwright-core';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '@hh-oauth/test-support';
+import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APPLICANT, EmulatorInputError, startEmulator } from '../src/index.js';
 import { MAX_CONTROL_BODY_BYTES, MAX_FORM_BODY_BYTES } from '../src/security.js';
@@ -284,18 +284,24 @@ describe('pages cannot be framed', () => {
     let browser: Browser;
     let attacker: Server;
     let attackerUrl: string;
-    let frameSrc = '';
+    let attackerHtml = '';
 
     beforeAll(async () => {
-      browser = await launchChromium();
+      // attacker.test and rebind.test resolve to 127.0.0.1 in this browser: another site, and a
+      // DNS name re-pointed at the emulator.
+      browser = await chromium.launch({
+        executablePath: CHROMIUM_PATH,
+        args: [
+          ...CHROMIUM_ARGS,
+          '--host-resolver-rules=MAP attacker.test 127.0.0.1, MAP rebind.test 127.0.0.1',
+        ],
+      });
       attacker = createServer((_req, res) => {
         res.writeHead(200, { 'content-type': 'text/html' });
-        res.end(
-          `<!doctype html><title>Win a prize</title><iframe src="${frameSrc}" width="600" height="400"></iframe>`,
-        );
+        res.end(attackerHtml);
       });
       await new Promise<void>((resolve) => attacker.listen(0, '127.0.0.1', resolve));
-      attackerUrl = `http://127.0.0.1:${(attacker.address() as AddressInfo).port}/`;
+      attackerUrl = `http://attacker.test:${(attacker.address() as AddressInfo).port}/`;
     });
 
     afterAll(async () => {
@@ -314,12 +320,45 @@ describe('pages cannot be framed', () => {
         await page.getByLabel('Password').fill(APPLICANT.password);
         await page.getByRole('button', { name: 'Sign in' }).click();
         await page.getByRole('button', { name: 'Allow' }).waitFor();
-        frameSrc = authorize;
+        attackerHtml = `<!doctype html><title>Win a prize</title><iframe src="${authorize}" width="600" height="400"></iframe>`;
         await page.goto(attackerUrl);
         const frame = page.frames().find((f) => f !== page.mainFrame());
         expect(frame).toBeDefined();
         expect(await frame!.getByRole('button', { name: 'Allow' }).count()).toBe(0);
         expect(frame!.url()).not.toBe(authorize);
+      } finally {
+        await context.close();
+      }
+    });
+
+    it('a cross-site text/plain form post to the controls is refused and changes nothing', async () => {
+      const context = await browser.newContext();
+      try {
+        const page = await context.newPage();
+        const before = emulator().controls.now();
+        // The classic trick: a text/plain form whose name=value pair is a JSON body.
+        attackerHtml = `<!doctype html><form id="f" method="post" enctype="text/plain" action="${emulator().url}/__emulator/clock"><input name='{"advanceSeconds":86400,"x":"' value='"}'></form><script>document.getElementById('f').submit()</script>`;
+        const answered = page.waitForResponse((r) => r.url().endsWith('/__emulator/clock'));
+        await page.goto(attackerUrl);
+        const response = await answered;
+        expect(response.request().postData()).toBe('{"advanceSeconds":86400,"x":"="}\r\n');
+        expect(response.status()).toBe(415);
+        expect(emulator().controls.now() - before).toBeLessThan(86_400_000);
+      } finally {
+        await context.close();
+      }
+    });
+
+    it('DNS rebinding: the emulator reached under another name answers 421', async () => {
+      const context = await browser.newContext();
+      try {
+        const page = await context.newPage();
+        const port = new URL(emulator().url).port;
+        const response = await page.goto(
+          `http://rebind.test:${port}/oauth/authorize?response_type=code&client_id=${emulator().app.clientId}`,
+        );
+        expect(response?.status()).toBe(421);
+        await expect(page.getByLabel('Login').count()).resolves.toBe(0);
       } finally {
         await context.close();
       }
