@@ -271,6 +271,33 @@ describe('hh-oauth-emulator', () => {
     expect(stderr()).toMatch(/SIGTERM: stopping, draining 1 request/);
   });
 
+  it('SIGTERM with a request that never finishes: closed at the drain deadline, exit 0', async () => {
+    const { child, facts, exited, stderr } = await start(['--drain-timeout', '1']);
+    const { port } = new URL(facts.url);
+    const answer = new Promise<string>((resolve) => {
+      const req = httpRequest({
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/oauth/token',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': 100 },
+      });
+      req.on('response', () => resolve('answered'));
+      req.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+      req.write('grant_type=');
+    });
+    await waitFor(async () => {
+      const health = (await (await fetch(`${facts.url}/__emulator/health`)).json()) as {
+        inFlight: number;
+      };
+      return health.inFlight === 2;
+    });
+    child.kill('SIGTERM');
+    expect(await answer).toBe('ECONNRESET');
+    expect(await exited).toBe(0);
+    expect(stderr()).toMatch(/draining 1 request\(s\) for up to 1 ms/);
+  });
+
   it('--exit-with-parent: the emulator exits when the process that started it is killed', async () => {
     const pidFile = join(dir, 'orphan.pid');
     const parent = spawn(

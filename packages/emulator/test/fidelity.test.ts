@@ -170,6 +170,29 @@ describe('stub API routes', () => {
     expect((await api(e, '/vacancies', { token: p.access_token })).status).toBe(404);
   });
 
+  it('answers CORS preflights for its paths and marks its answers readable cross-origin', async () => {
+    const preflight = await fetch(`${e.url}/vacancies/7`, {
+      method: 'OPTIONS',
+      headers: {
+        Origin: 'http://127.0.0.1:1',
+        'Access-Control-Request-Method': 'GET',
+        'Access-Control-Request-Headers': 'authorization,hh-user-agent',
+      },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    const unknown = await fetch(`${e.url}/resumes/7`, {
+      method: 'OPTIONS',
+      headers: { Origin: 'http://127.0.0.1:1', 'Access-Control-Request-Method': 'GET' },
+    });
+    expect(unknown.status).toBe(404);
+    const answer = await fetch(`${e.url}/vacancies/7`, {
+      headers: { ...UA, Origin: 'http://127.0.0.1:1' },
+    });
+    expect(answer.status).toBe(403);
+    expect(answer.headers.get('access-control-allow-origin')).toBe('*');
+  });
+
   it('POST /__emulator/routes registers more, with auth and userKind rules; reset keeps only the configured', async () => {
     const added = await control(e, '/routes', {
       method: 'POST',
