@@ -6,8 +6,14 @@
 import { parseRedirectUri, validateRedirectUri } from '@hh-oauth/core';
 import { EmulatorInputError } from './errors.js';
 import { describeFault, type FaultSpec } from './faults.js';
-import type { AppAudience, AppRole, TokenStats } from './model.js';
+import { MAX_SECONDS, MAX_TIME_MS } from './limits.js';
+import type { AppAudience, AppReview, AppRole, TokenStats } from './model.js';
+
+export const APP_REVIEWS: readonly AppReview[] = ['processing', 'rejected', 'successfully', 'fill'];
+
+import type { RequestLogEntry, RequestLogFilter } from './request-log.js';
 import type { EmulatorState } from './state.js';
+import { describeRoute, normalizeRoute, type StubRouteSpec } from './stub-routes.js';
 
 export interface UserFlags {
   /** `account is locked` at the token endpoint; the sign-in form refuses too. */
@@ -16,6 +22,8 @@ export interface UserFlags {
   verified?: boolean;
   /** `password invalidated` at the token endpoint; the sign-in form refuses too. */
   passwordInvalidated?: boolean;
+  /** `login not allowed` at the token endpoint (code and refresh grants). */
+  loginNotAllowed?: boolean;
 }
 
 export interface RegisteredApp {
@@ -53,7 +61,10 @@ export interface EmulatorControls {
    */
   issueCode(input: { clientId: string; login: string; redirectUri?: string }): string;
   stats(): EmulatorStats;
-  /** Back to the seeded state (users, seeded app, TTLs, clock, user-agent list); all else gone. */
+  /**
+   * Back to the configured state (seeded and configured users and apps, TTLs, clock, user-agent
+   * list, configured routes and faults); all else gone.
+   */
   reset(): void;
   setTtl(ttl: { tokenTtlSeconds?: number; codeTtlSeconds?: number }): {
     tokenTtlSeconds: number;
@@ -76,12 +87,26 @@ export interface EmulatorControls {
   registerApp(input: RegisterAppInput): RegisteredApp;
   /** Removes an app forever: its tokens then get `application_not_found`. */
   deleteApp(clientId: string): boolean;
+  /**
+   * Sets an application's review status (`processing`, `rejected`, `successfully`, `fill`); only
+   * `successfully` may obtain tokens.
+   */
+  setAppReview(clientId: string, review: AppReview): AppReview;
   /** The application's current app token, as the developer console shows it. */
   appToken(clientId: string): string | undefined;
+  /** Registers a canned API answer (see `StubRouteSpec`); a route for the same method and path replaces it. */
+  addRoute(spec: StubRouteSpec): void;
+  routes(): ReturnType<typeof describeRoute>[];
+  clearRoutes(): void;
+  /** The request log (secrets redacted), oldest first, filtered. */
+  requests(filter?: RequestLogFilter): RequestLogEntry[];
+  clearRequests(): void;
 }
 
 const isPositive = (n: unknown): n is number =>
-  typeof n === 'number' && Number.isFinite(n) && n > 0;
+  typeof n === 'number' && Number.isFinite(n) && n > 0 && n <= MAX_SECONDS;
+
+const isTime = (ms: number) => Number.isFinite(ms) && ms >= 0 && ms <= MAX_TIME_MS;
 
 export function createControls(state: EmulatorState): EmulatorControls {
   const flags = (login: string, changes: UserFlags): Required<UserFlags> => {
@@ -91,24 +116,39 @@ export function createControls(state: EmulatorState): EmulatorControls {
     if (changes.passwordInvalidated !== undefined) {
       user.passwordInvalidated = changes.passwordInvalidated;
     }
+    if (changes.loginNotAllowed !== undefined) user.loginNotAllowed = changes.loginNotAllowed;
     return {
       locked: user.locked,
       verified: user.verified,
       passwordInvalidated: user.passwordInvalidated,
+      loginNotAllowed: user.loginNotAllowed,
     };
   };
 
   return {
     now: () => state.now(),
     advanceClock(seconds) {
-      if (typeof seconds !== 'number' || !Number.isFinite(seconds)) {
-        throw new EmulatorInputError('advanceSeconds must be a number');
+      if (
+        typeof seconds !== 'number' ||
+        !Number.isFinite(seconds) ||
+        Math.abs(seconds) > MAX_SECONDS
+      ) {
+        throw new EmulatorInputError(
+          `advanceSeconds must be a number of seconds from -${MAX_SECONDS} to ${MAX_SECONDS} (100 years)`,
+        );
+      }
+      if (!isTime(state.now() + seconds * 1000)) {
+        throw new EmulatorInputError(
+          'advanceSeconds would move the clock outside the range of a Date',
+        );
       }
       return state.clock.advance(seconds);
     },
     setClock(ms) {
-      if (typeof ms !== 'number' || !Number.isFinite(ms)) {
-        throw new EmulatorInputError('now must be a number (ms since the epoch)');
+      if (typeof ms !== 'number' || !isTime(ms)) {
+        throw new EmulatorInputError(
+          `now must be a number of ms since the epoch, from 0 to ${MAX_TIME_MS}`,
+        );
       }
       return state.clock.set(ms);
     },
@@ -126,7 +166,9 @@ export function createControls(state: EmulatorState): EmulatorControls {
     setTtl({ tokenTtlSeconds, codeTtlSeconds }) {
       for (const value of [tokenTtlSeconds, codeTtlSeconds]) {
         if (value !== undefined && !isPositive(value)) {
-          throw new EmulatorInputError('TTLs must be positive numbers of seconds');
+          throw new EmulatorInputError(
+            `TTLs must be positive numbers of seconds, at most ${MAX_SECONDS} (100 years)`,
+          );
         }
       }
       if (tokenTtlSeconds !== undefined) state.tokenTtlSeconds = tokenTtlSeconds;
@@ -166,5 +208,25 @@ export function createControls(state: EmulatorState): EmulatorControls {
     },
     deleteApp: (clientId) => state.deleteApp(clientId),
     appToken: (clientId) => state.currentAppToken.get(clientId)?.value,
+    setAppReview(clientId, review) {
+      const app = state.apps.get(clientId);
+      if (!app) throw new EmulatorInputError('unknown clientId');
+      if (!APP_REVIEWS.includes(review)) {
+        throw new EmulatorInputError(`status must be one of ${APP_REVIEWS.join(', ')}`);
+      }
+      app.review = review;
+      return review;
+    },
+    addRoute(spec) {
+      const route = normalizeRoute(spec);
+      state.routes = state.routes.filter((r) => r.method !== route.method || r.path !== route.path);
+      state.routes.push(route);
+    },
+    routes: () => state.routes.map(describeRoute),
+    clearRoutes() {
+      state.routes = [];
+    },
+    requests: (filter) => state.requestLog.list(filter),
+    clearRequests: () => state.requestLog.clear(),
   };
 }

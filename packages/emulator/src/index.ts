@@ -4,6 +4,14 @@
  */
 export type { Clock } from './clock.js';
 export type {
+  AccountChooser,
+  AppConfig,
+  BasicAuthPolicy,
+  ConfigOptions,
+  UserConfig,
+} from './config.js';
+export { parseConfig } from './config.js';
+export type {
   EmulatorControls,
   EmulatorStats,
   RegisterAppInput,
@@ -13,6 +21,8 @@ export type {
 export { EmulatorInputError } from './errors.js';
 export type { FaultKind, FaultSpec } from './faults.js';
 export type { AppAudience, AppRole, TokenStats } from './model.js';
+export type { RequestLogEntry, RequestLogFilter } from './request-log.js';
+export { REQUEST_LOG_LIMIT } from './request-log.js';
 export type { SeededUser } from './seed.js';
 export { APPLICANT, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, EMPLOYER } from './seed.js';
 export type { Emulator, EmulatorOptions } from './server.js';
@@ -23,3 +33,5 @@ export {
   DEFAULT_TOKEN_TTL_SECONDS,
   DEFAULT_USER_AGENT_BLACKLIST,
 } from './state.js';
+export type { StubAuth, StubRouteSpec } from './stub-routes.js';
+export { EMULATOR_VERSION } from './version.js';

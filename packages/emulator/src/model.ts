@@ -21,6 +21,8 @@ export interface User {
   locked: boolean;
   verified: boolean;
   passwordInvalidated: boolean;
+  /** `login not allowed` at the token endpoint. */
+  loginNotAllowed: boolean;
   /** Employers only. */
   readonly employer?: { readonly id: string; readonly name: string };
   /** Employers only: the manager's work accounts (`GET /manager_accounts/mine`). */
@@ -30,12 +32,36 @@ export interface User {
 export type AppRole = 'applicant' | 'employer' | 'employer_and_applicant' | 'application';
 export type AppAudience = 'applicants' | 'one_employer' | 'several_employers' | 'any_user';
 
+/**
+ * The review status of an application, as dev.hh.ru shows it ("Request"): `processing`,
+ * `rejected`, `successfully` (approved) and `fill` (hh.ru's `UNREGISTERED_APPLICATION`: the
+ * registration request is still to be filled in). Only `successfully` may obtain tokens.
+ */
+export type AppReview = 'processing' | 'rejected' | 'successfully' | 'fill';
+
+/** The registration form's other fields (dev.hh.ru): functionality, contacts, the employer. */
+export interface AppDetails {
+  /** "What tasks should the application solve". */
+  readonly tasks: string;
+  /** "Describe all the functionality of the application and specify the API methods used". */
+  readonly methods: string;
+  readonly contact: {
+    readonly lastName: string;
+    readonly firstName: string;
+    readonly middleName: string;
+  };
+  /** The employer the application is made for (audience `one_employer`). */
+  readonly employerId: string | undefined;
+}
+
 export interface App {
   readonly clientId: string;
   readonly clientSecret: string;
   name: string;
   description: string;
   redirectUri: string;
+  review: AppReview;
+  readonly details: AppDetails | undefined;
   readonly role: AppRole;
   readonly audience: AppAudience;
   /** Login of the console user who registered it; undefined for apps made by controls. */

@@ -1,12 +1,21 @@
 import { timingSafeEqual } from '@hh-oauth/core/internal';
 import { type Clock, createClock } from './clock.js';
+import type { AccountChooser, AppReviewMode, BasicAuthPolicy, ConfigOptions } from './config.js';
+import {
+  DEFAULT_APP_REVIEW_LIMIT,
+  DEFAULT_CODE_TTL_SECONDS,
+  DEFAULT_TOKEN_TTL_SECONDS,
+  DEFAULT_USER_AGENT_BLACKLIST,
+} from './defaults.js';
 import { EmulatorInputError } from './errors.js';
 import type { Fault, FaultSpec } from './faults.js';
-import { normalizeFault } from './faults.js';
+import { normalizeFault, takeFault } from './faults.js';
 import { newClientCredential, newId } from './ids.js';
 import type {
   App,
   AppAudience,
+  AppDetails,
+  AppReview,
   AppRole,
   AppToken,
   AuthorizationCode,
@@ -15,37 +24,24 @@ import type {
   User,
   UserToken,
 } from './model.js';
-import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, seedUsers } from './seed.js';
+import { RequestLog } from './request-log.js';
+import { appsOf, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, usersOf } from './seed.js';
+import { normalizeRoute, type StubRoute } from './stub-routes.js';
 
-/** 14 days: hh.ru's access token lifetime (docs/hh-protocol.md §1.3, `expires_in: 1209600`). */
-export const DEFAULT_TOKEN_TTL_SECONDS = 1_209_600;
-/** 10 minutes. hh.ru documents codes as short-lived without a figure; RFC 6749 §4.1.2 suggests ≤ 10 min. */
-export const DEFAULT_CODE_TTL_SECONDS = 600;
-/** hh.ru refuses a new application token within 5 minutes of the last one (docs/hh-protocol.md §3). */
-export const APP_TOKEN_COOLDOWN_MS = 5 * 60 * 1000;
+export {
+  APP_TOKEN_COOLDOWN_MS,
+  DEFAULT_APP_REVIEW_LIMIT,
+  DEFAULT_CODE_TTL_SECONDS,
+  DEFAULT_TOKEN_TTL_SECONDS,
+  DEFAULT_USER_AGENT_BLACKLIST,
+} from './defaults.js';
 
 /**
- * User-Agent values refused by default with `bad_user_agent` / `blacklisted`: the defaults of
- * generic HTTP clients, which name no application. A trailing `*` makes an entry a prefix;
- * matching ignores case. Node's `fetch` sends `node` when no User-Agent is set, so a client that
- * forgets to set one is caught here rather than passing silently.
+ * What the state starts from, and returns to on every `reset`: TTLs, the clock's start, the
+ * User-Agent blacklist, the seeded app (`app`), more apps and users, the account-chooser and
+ * Basic-auth policies, stub routes and faults.
  */
-export const DEFAULT_USER_AGENT_BLACKLIST: readonly string[] = [
-  'node',
-  'undici',
-  'curl/*',
-  'python-requests/*',
-  'Go-http-client/*',
-];
-
-export interface StateOptions {
-  tokenTtlSeconds?: number;
-  codeTtlSeconds?: number;
-  /** Starting time of the simulated clock (ms since the epoch, or a Date). */
-  now?: number | Date;
-  userAgentBlacklist?: readonly string[];
-  app?: { clientId?: string; clientSecret?: string; redirectUri?: string; name?: string };
-}
+export type StateOptions = Omit<ConfigOptions, 'port' | 'host' | 'allowedHosts'>;
 
 export interface NewAppInput {
   name: string;
@@ -56,6 +52,9 @@ export interface NewAppInput {
   owner?: string;
   clientId?: string;
   clientSecret?: string;
+  /** Default `successfully`. */
+  review?: AppReview;
+  details?: AppDetails;
 }
 
 /** The whole emulated hh.ru, in memory. Every method is synchronous. */
@@ -64,6 +63,10 @@ export class EmulatorState {
   tokenTtlSeconds: number;
   codeTtlSeconds: number;
   userAgentBlacklist: readonly string[];
+  readonly accountChooser: AccountChooser;
+  readonly basicAuth: BasicAuthPolicy;
+  readonly appReview: AppReviewMode;
+  readonly appReviewLimit: number;
   readonly seededApp: { clientId: string; clientSecret: string; redirectUri: string; name: string };
 
   readonly users = new Map<string, User>();
@@ -78,6 +81,8 @@ export class EmulatorState {
   readonly consents = new Set<string>();
   readonly sessions = new Map<string, Session>();
   faults: Fault[] = [];
+  routes: StubRoute[] = [];
+  readonly requestLog = new RequestLog();
   stats: { token: TokenStats } = { token: emptyStats() };
 
   readonly #options: StateOptions;
@@ -89,6 +94,10 @@ export class EmulatorState {
     this.tokenTtlSeconds = options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS;
     this.codeTtlSeconds = options.codeTtlSeconds ?? DEFAULT_CODE_TTL_SECONDS;
     this.userAgentBlacklist = options.userAgentBlacklist ?? DEFAULT_USER_AGENT_BLACKLIST;
+    this.accountChooser = options.accountChooser ?? 'chooser';
+    this.basicAuth = options.basicAuth ?? 'refuse';
+    this.appReview = options.appReview ?? 'approve';
+    this.appReviewLimit = options.appReviewLimit ?? DEFAULT_APP_REVIEW_LIMIT;
     this.seededApp = {
       clientId: options.app?.clientId ?? DEFAULT_CLIENT_ID,
       clientSecret: options.app?.clientSecret ?? DEFAULT_CLIENT_SECRET,
@@ -98,7 +107,10 @@ export class EmulatorState {
     this.reset();
   }
 
-  /** Back to the seeded state: users, the seeded app, TTLs, clock, no tokens, no faults. */
+  /**
+   * Back to the configured state: the seeded and configured users and apps, TTLs, clock,
+   * User-Agent blacklist, stub routes and faults; no tokens, codes, sessions or other apps.
+   */
   reset(): void {
     for (const map of [
       this.users,
@@ -113,19 +125,16 @@ export class EmulatorState {
       map.clear();
     }
     this.consents.clear();
-    this.faults = [];
+    this.requestLog.clear();
+    this.faults = (this.#options.faults ?? []).map(normalizeFault);
+    this.routes = (this.#options.routes ?? []).map(normalizeRoute);
     this.stats = { token: emptyStats() };
     this.clock.reset();
     this.tokenTtlSeconds = this.#options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS;
     this.codeTtlSeconds = this.#options.codeTtlSeconds ?? DEFAULT_CODE_TTL_SECONDS;
     this.userAgentBlacklist = this.#options.userAgentBlacklist ?? DEFAULT_USER_AGENT_BLACKLIST;
-    for (const user of seedUsers()) this.users.set(user.id, user);
-    this.registerApp({
-      ...this.seededApp,
-      description: 'Seeded by the emulator',
-      role: 'employer_and_applicant',
-      audience: 'any_user',
-    });
+    for (const user of usersOf(this.#options.users ?? [])) this.users.set(user.id, user);
+    for (const app of appsOf(this.seededApp, this.#options.apps ?? [])) this.registerApp(app);
   }
 
   now(): number {
@@ -196,9 +205,17 @@ export class EmulatorState {
       audience: input.audience ?? 'any_user',
       owner: input.owner,
       createdAt: this.now(),
+      review: input.review ?? 'successfully',
+      details: input.details,
     };
     this.apps.set(clientId, app);
     return app;
+  }
+
+  /** An application that may obtain tokens: it exists and is approved (`successfully`). */
+  approvedApp(clientId: string): App | undefined {
+    const app = this.apps.get(clientId);
+    return app?.review === 'successfully' ? app : undefined;
   }
 
   /**
@@ -280,16 +297,7 @@ export class EmulatorState {
 
   /** Takes one use of the first fault matching the request, if any. */
   takeFault(method: string, path: string): Fault | undefined {
-    const index = this.faults.findIndex(
-      (f) =>
-        (f.path === undefined || f.path === path) &&
-        (f.method === undefined || f.method === method),
-    );
-    if (index < 0) return undefined;
-    const fault = this.faults[index]!;
-    fault.remaining -= 1;
-    if (fault.remaining <= 0) this.faults.splice(index, 1);
-    return fault;
+    return takeFault(this.faults, method, path);
   }
 }
 

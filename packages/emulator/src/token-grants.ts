@@ -24,15 +24,75 @@ const fail = (error: string, description: string, status: 400 | 403 = 400): Toke
 export const INVALID_CLIENT = fail('invalid_client', 'client_id or client_secret not found');
 export const UNSUPPORTED_GRANT = fail('unsupported_grant_type', 'unsupported grant_type');
 
-/** Runs one token request (an `application/x-www-form-urlencoded` body, already parsed). */
-export function handleTokenRequest(state: EmulatorState, form: URLSearchParams): TokenAnswer {
-  switch (form.get('grant_type')) {
+/** What `invalid_client` says when the credentials came only in an `Authorization: Basic` header. */
+export const BASIC_REFUSED = fail(
+  'invalid_client',
+  'client_id or client_secret not found: hh.ru takes client_id and client_secret in the form body, not in an Authorization: Basic header (the emulator accepts Basic with basicAuth: accept)',
+);
+
+/**
+ * `Authorization: Basic` credentials (RFC 6749 §2.3.1: each part form-urlencoded, then base64),
+ * or undefined when there are none or they cannot be read.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1 RFC 6749 §2.3.1
+ */
+export function basicCredentials(
+  authorization: string | undefined,
+): { clientId: string; clientSecret: string } | undefined {
+  const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(authorization ?? '');
+  if (!match) return undefined;
+  const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return undefined;
+  const part = (text: string) => {
+    try {
+      return decodeURIComponent(text.replace(/\+/g, ' '));
+    } catch {
+      return text;
+    }
+  };
+  return { clientId: part(decoded.slice(0, colon)), clientSecret: part(decoded.slice(colon + 1)) };
+}
+
+/**
+ * The client credentials of a code or client-credentials request: the form's, or, when the form
+ * has none, an `Authorization: Basic` header's if the policy accepts it. A Basic header alone
+ * under the default policy is refused with an `error_description` that says why.
+ */
+function withClientCredentials(
+  state: EmulatorState,
+  form: URLSearchParams,
+  authorization: string | undefined,
+): URLSearchParams | TokenAnswer {
+  if (form.has('client_id') || form.has('client_secret')) return form;
+  const basic = basicCredentials(authorization);
+  if (!basic) return form;
+  if (state.basicAuth !== 'accept') return BASIC_REFUSED;
+  const merged = new URLSearchParams(form);
+  merged.set('client_id', basic.clientId);
+  merged.set('client_secret', basic.clientSecret);
+  return merged;
+}
+
+/**
+ * Runs one token request (an `application/x-www-form-urlencoded` body, already parsed), with the
+ * request's `Authorization` header for the Basic-auth policy.
+ */
+export function handleTokenRequest(
+  state: EmulatorState,
+  form: URLSearchParams,
+  authorization?: string,
+): TokenAnswer {
+  const grant = form.get('grant_type');
+  if (grant === 'refresh_token') return refresh(state, form);
+  if (grant !== 'authorization_code' && grant !== 'client_credentials') return UNSUPPORTED_GRANT;
+  const credentialed = withClientCredentials(state, form, authorization);
+  if (!(credentialed instanceof URLSearchParams)) return credentialed;
+  switch (grant) {
     case 'authorization_code':
-      return exchangeCode(state, form);
-    case 'refresh_token':
-      return refresh(state, form);
+      return exchangeCode(state, credentialed);
     case 'client_credentials':
-      return clientCredentials(state, form);
+      return clientCredentials(state, credentialed);
     default:
       return UNSUPPORTED_GRANT;
   }
@@ -40,7 +100,7 @@ export function handleTokenRequest(state: EmulatorState, form: URLSearchParams):
 
 /**
  * Client authentication, by one documented rule:
- * - `client_id` absent, unknown or deleted, or the secret matches no application →
+ * - `client_id` absent, unknown, deleted or not approved, or the secret matches no application →
  *   `invalid_client` / `client_id or client_secret not found`;
  * - `client_id` and `client_secret` both exist but belong to two different applications (a
  *   wrong pair) → `invalid_request` / `account not found`.
@@ -48,7 +108,8 @@ export function handleTokenRequest(state: EmulatorState, form: URLSearchParams):
 export function authenticateClient(state: EmulatorState, form: URLSearchParams): App | TokenAnswer {
   const clientId = form.get('client_id') ?? '';
   const secret = form.get('client_secret') ?? '';
-  const app = clientId === '' ? undefined : state.apps.get(clientId);
+  // An application not approved (yet) has no usable credentials, as on hh.ru.
+  const app = clientId === '' ? undefined : state.approvedApp(clientId);
   if (!app) return INVALID_CLIENT;
   if (secret !== '' && secret === app.clientSecret) return app;
   for (const other of state.apps.values()) {
@@ -64,6 +125,7 @@ function accountProblem(user: User): TokenAnswer | undefined {
   if (user.locked) return fail('invalid_request', 'account is locked');
   if (user.passwordInvalidated) return fail('invalid_request', 'password invalidated');
   if (!user.verified) return fail('invalid_request', 'login not verified');
+  if (user.loginNotAllowed) return fail('invalid_request', 'login not allowed');
   return undefined;
 }
 
@@ -128,7 +190,7 @@ export function refresh(state: EmulatorState, form: URLSearchParams): TokenAnswe
   if (!isWellFormed('refresh', value)) return fail('invalid_grant', 'bad token');
   const token = state.refreshTokens.get(value);
   if (!token) return fail('invalid_request', 'token not found');
-  if (!state.apps.has(token.clientId)) return INVALID_CLIENT;
+  if (!state.approvedApp(token.clientId)) return INVALID_CLIENT;
   if (token.status === 'refreshed')
     return fail('invalid_grant', 'token has already been refreshed');
   if (token.status !== 'active') return fail('invalid_grant', 'token was revoked');

@@ -29,6 +29,12 @@ async function register(client: FormClient, redirectUri: string) {
     description: 'Reads vacancies',
     role: 'employer',
     audience: 'one_employer',
+    employer_id: '3001',
+    tasks: 'Publish vacancies from our CRM',
+    methods: 'POST /vacancies, GET /negotiations',
+    last_name: 'Employer',
+    first_name: 'Egor',
+    middle_name: '',
     redirect_uri: redirectUri,
   });
 }

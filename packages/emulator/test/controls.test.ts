@@ -115,10 +115,16 @@ describe('controls', () => {
       locked: true,
       verified: true,
       passwordInvalidated: false,
+      loginNotAllowed: false,
     });
     expect(
       (await control(emulator(), `/users/${login}`, { locked: false, verified: false })).body,
-    ).toEqual({ locked: false, verified: false, passwordInvalidated: false });
+    ).toEqual({
+      locked: false,
+      verified: false,
+      passwordInvalidated: false,
+      loginNotAllowed: false,
+    });
     expect((await control(emulator(), `/users/${login}/revoke-tokens`)).body).toEqual({
       revoked: 1,
     });
@@ -162,6 +168,7 @@ describe('controls', () => {
   it('a body that is not a JSON object is a 400', async () => {
     const response = await fetch(`${emulator().url}/__emulator/clock`, {
       method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
       body: '[1',
     });
     expect(response.status).toBe(400);

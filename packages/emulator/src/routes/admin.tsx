@@ -1,30 +1,36 @@
 /**
  * The developer console (dev.hh.ru/admin), kept plain: sign in as a seeded user, register an
- * application (approved at once), see its credentials and current app token, edit its redirect
- * URI, remove it forever (its tokens then get `application_not_found`).
+ * application with dev.hh.ru's form (approved at once by default, or reviewed with
+ * `appReview: "manual"`), see its review status, credentials (once approved) and current app
+ * token, edit its redirect URI, remove it forever (its tokens then get `application_not_found`).
  *
  * @see docs/hh-protocol.md "The developer console"
  */
 import { parseRedirectUri } from '@hh-oauth/core';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
-import type { App, AppAudience, AppRole, Session, User } from '../model.js';
+import { APP_REVIEWS } from '../controls.js';
+import type { App, AppAudience, AppReview, AppRole, Session, User } from '../model.js';
 import type { EmulatorState } from '../state.js';
 import {
   AdminSignInPage,
   AppListPage,
   AppPage,
   AUDIENCE_LABELS,
-  NewAppPage,
-  type NewAppValues,
   ROLE_LABELS,
 } from '../views/admin.js';
+import { EMPTY_APP_VALUES, NewAppPage, type NewAppValues } from '../views/admin-form.js';
 import { ErrorPage } from '../views/layout.js';
 import { ensureSession, page, postedSession, readForm, signIn, signOut } from './session.js';
 
 /** The console's message for a redirect URI that is not `scheme://host/path` (dev.hh.ru's rule). */
 export const REDIRECT_URI_FORMAT_ERROR =
   'The Redirect URI does not match the input format. For example: https://example.com/page or myapp://auth';
+
+/** dev.hh.ru's texts for an incomplete form. */
+export const FILL_REQUIRED = 'Please fill in all required fields.';
+export const CHOOSE_EMPLOYER = 'Specify the employer the application is made for.';
+export const REVIEW_LIMIT_REACHED = 'The limit of applications under review has been reached';
 
 const isRole = (v: string): v is AppRole => Object.hasOwn(ROLE_LABELS, v);
 const isAudience = (v: string): v is AppAudience => Object.hasOwn(AUDIENCE_LABELS, v);
@@ -90,40 +96,68 @@ export function adminRoutes(state: EmulatorState): Hono {
     return c.redirect('/admin', 303);
   });
 
-  const empty: NewAppValues = {
-    name: '',
-    description: '',
-    redirectUri: '',
-    role: 'employer_and_applicant',
-    audience: 'any_user',
+  const employers = () => {
+    const seen = new Map<string, string>();
+    for (const user of state.users.values()) {
+      if (user.employer) seen.set(user.employer.id, user.employer.name);
+    }
+    return [...seen].map(([id, name]) => ({ id, name }));
   };
+
+  const formPage = (c: Context, session: Session, values: NewAppValues, error?: string) =>
+    page(
+      c,
+      <NewAppPage csrf={session.csrf} values={values} employers={employers()} error={error} />,
+      error ? 400 : 200,
+    );
 
   routes.get('/admin/apps/new', (c) => {
     const session = ensureSession(c, state);
     if (!signedIn(session)) return c.redirect('/admin', 302);
-    return page(c, <NewAppPage csrf={session.csrf} values={empty} />);
+    return formPage(c, session, EMPTY_APP_VALUES);
   });
+
+  /** The form's first problem, in dev.hh.ru's words, or undefined. */
+  const problem = (user: User, v: NewAppValues): string | undefined => {
+    const required = [v.name, v.tasks, v.methods, v.lastName, v.firstName];
+    if (required.some((field) => field === '') || !isRole(v.role) || !isAudience(v.audience)) {
+      return FILL_REQUIRED;
+    }
+    if (v.audience === 'one_employer' && !employers().some((e) => e.id === v.employerId)) {
+      return CHOOSE_EMPLOYER;
+    }
+    if (!parseRedirectUri(v.redirectUri).ok) return REDIRECT_URI_FORMAT_ERROR;
+    const underReview = [...state.apps.values()].filter(
+      (a) => a.owner === user.login && a.review === 'processing',
+    ).length;
+    if (state.appReview === 'manual' && underReview >= state.appReviewLimit) {
+      return REVIEW_LIMIT_REACHED;
+    }
+    return undefined;
+  };
 
   routes.post('/admin/apps', async (c) => {
     const form = await readForm(c);
     const session = postedSession(c, state, form);
     const user = signedIn(session);
     if (!session || !user) return forbidden(c);
+    const field = (name: string) => (form[name] ?? '').trim();
     const values: NewAppValues = {
-      name: (form['name'] ?? '').trim(),
+      name: field('name'),
       description: form['description'] ?? '',
-      redirectUri: (form['redirect_uri'] ?? '').trim(),
-      role: form['role'] ?? '',
-      audience: form['audience'] ?? '',
+      redirectUri: field('redirect_uri'),
+      role: field('role'),
+      audience: field('audience'),
+      employerId: field('employer_id'),
+      tasks: field('tasks'),
+      methods: field('methods'),
+      lastName: field('last_name'),
+      firstName: field('first_name'),
+      middleName: field('middle_name'),
     };
-    const error =
-      values.name === '' || !isRole(values.role) || !isAudience(values.audience)
-        ? 'Please fill in all required fields.'
-        : !parseRedirectUri(values.redirectUri).ok
-          ? REDIRECT_URI_FORMAT_ERROR
-          : undefined;
+    const error = problem(user, values);
     if (error || !isRole(values.role) || !isAudience(values.audience)) {
-      return page(c, <NewAppPage csrf={session.csrf} values={values} error={error} />, 400);
+      return formPage(c, session, values, error ?? FILL_REQUIRED);
     }
     const app = state.registerApp({
       name: values.name,
@@ -132,7 +166,32 @@ export function adminRoutes(state: EmulatorState): Hono {
       role: values.role,
       audience: values.audience,
       owner: user.login,
+      review: state.appReview === 'manual' ? 'processing' : 'successfully',
+      details: {
+        tasks: values.tasks,
+        methods: values.methods,
+        contact: {
+          lastName: values.lastName,
+          firstName: values.firstName,
+          middleName: values.middleName,
+        },
+        employerId: values.audience === 'one_employer' ? values.employerId : undefined,
+      },
     });
+    return c.redirect(`/admin/apps/${encodeURIComponent(app.clientId)}`, 303);
+  });
+
+  /** The emulator-only review buttons: what hh.ru's staff decide, decided by a test. */
+  routes.post('/admin/apps/:clientId/review', async (c) => {
+    const form = await readForm(c);
+    const session = postedSession(c, state, form);
+    const user = signedIn(session);
+    if (!session || !user) return forbidden(c);
+    const app = ownApp(user, c.req.param('clientId'));
+    if (!app) return notFound(c);
+    const decision = form['decision'] as AppReview;
+    if (!APP_REVIEWS.includes(decision)) return appPage(c, session, app, FILL_REQUIRED);
+    app.review = decision;
     return c.redirect(`/admin/apps/${encodeURIComponent(app.clientId)}`, 303);
   });
 

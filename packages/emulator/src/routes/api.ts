@@ -17,6 +17,7 @@ import {
 } from '../api-auth.js';
 import type { ManagerAccount, User } from '../model.js';
 import type { EmulatorState } from '../state.js';
+import { matchesRoute } from '../stub-routes.js';
 
 /** 403 for a forbidden request that is not an oauth error (e.g. an unknown manager account). */
 export const FORBIDDEN: ApiErrorBody = { errors: [{ type: 'forbidden' }] };
@@ -125,4 +126,39 @@ export function apiRoutes(state: EmulatorState): Hono {
   });
 
   return routes;
+}
+
+/**
+ * Serves a registered stub route (see `../stub-routes.ts`) under the same rules as `/me`:
+ * User-Agent, then the Bearer token (unless `auth: "none"`), then `X-Manager-Account-Id`.
+ * Answers undefined when no route matches.
+ */
+export function stubResponse(c: Context, state: EmulatorState): Response | undefined {
+  const route = state.routes.find((r) => matchesRoute(r, c.req.method, c.req.path));
+  if (!route) return undefined;
+  let caller: Caller | undefined;
+  if (route.auth === 'none') {
+    const badAgent = checkUserAgent(
+      state,
+      c.req.header('hh-user-agent'),
+      c.req.header('user-agent'),
+    );
+    if (badAgent) return c.json(badAgent, 400);
+  } else {
+    const r = resolve(c, state);
+    if (!r.ok) return r.response;
+    caller = r.caller;
+  }
+  if (caller?.kind === 'app' && route.auth === 'user') {
+    return c.json(oauthError('user_auth_expected'), 403);
+  }
+  if (caller?.kind === 'user' && route.auth === 'app') return c.json(FORBIDDEN, 403);
+  if (route.userKind && caller?.kind === 'user' && caller.user.kind !== route.userKind) {
+    return c.json(FORBIDDEN, 403);
+  }
+  if (route.userKind && caller?.kind === 'app') return c.json(FORBIDDEN, 403);
+  return new Response(c.req.method === 'HEAD' ? null : route.body, {
+    status: route.status,
+    headers: route.body === null ? {} : { 'content-type': 'application/json; charset=UTF-8' },
+  });
 }

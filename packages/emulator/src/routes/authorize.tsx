@@ -64,6 +64,13 @@ export function checkAuthorizeRequest(state: EmulatorState, params: AuthorizePar
   if (!app) {
     return { ok: false, title: 'Unknown application', message: 'client_id is missing or unknown.' };
   }
+  if (app.review !== 'successfully') {
+    return {
+      ok: false,
+      title: 'Application not approved',
+      message: `This application's registration is "${app.review}": it cannot ask for access yet.`,
+    };
+  }
   const requested = params['redirect_uri'];
   if (requested === undefined) return { ok: true, app, target: app.redirectUri };
   const verdict = validateRedirectUri(app.redirectUri, requested);
@@ -104,7 +111,11 @@ export function authorizeRoutes(state: EmulatorState): Hono {
       return page(c, <LoginPage params={p} csrf={session.csrf} appName={app.name} />);
     }
     if (state.hasConsent(user.id, app.clientId)) {
-      if (justSignedIn || p['skip_choose_account'] === 'true') {
+      if (
+        justSignedIn ||
+        p['skip_choose_account'] === 'true' ||
+        state.accountChooser === 'immediate'
+      ) {
         return redirectWithCode(c, app, target, user, p);
       }
       const props = {

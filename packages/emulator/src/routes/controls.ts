@@ -3,6 +3,9 @@ import { Hono } from 'hono';
 import type { EmulatorControls } from '../controls.js';
 import { EmulatorInputError } from '../errors.js';
 import type { FaultSpec } from '../faults.js';
+import type { AppReview } from '../model.js';
+import type { StubRouteSpec } from '../stub-routes.js';
+import { EMULATOR_VERSION } from '../version.js';
 import { CONTROL_PREFIX } from './faults.js';
 
 type Json = Record<string, unknown>;
@@ -32,7 +35,7 @@ function defined<T extends Json>(value: T): { [K in keyof T]: Exclude<T[K], unde
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as never;
 }
 
-export function controlRoutes(controls: EmulatorControls): Hono {
+export function controlRoutes(controls: EmulatorControls, inFlight: () => number = () => 0): Hono {
   const routes = new Hono().basePath(CONTROL_PREFIX);
 
   routes.onError((error, c) => {
@@ -55,6 +58,10 @@ export function controlRoutes(controls: EmulatorControls): Hono {
     }
     return value as Json;
   };
+
+  routes.get('/health', (c) =>
+    c.json({ ready: true, version: EMULATOR_VERSION, now: controls.now(), inFlight: inFlight() }),
+  );
 
   routes.get('/clock', (c) => c.json({ now: controls.now() }));
   routes.post('/clock', async (c) => {
@@ -108,6 +115,7 @@ export function controlRoutes(controls: EmulatorControls): Hono {
       locked: optionalBoolean(b, 'locked'),
       verified: optionalBoolean(b, 'verified'),
       passwordInvalidated: optionalBoolean(b, 'passwordInvalidated'),
+      loginNotAllowed: optionalBoolean(b, 'loginNotAllowed'),
     });
     return c.json(controls.setUserFlags(c.req.param('login'), flags));
   });
@@ -142,9 +150,49 @@ export function controlRoutes(controls: EmulatorControls): Hono {
   routes.delete('/apps/:clientId', (c) =>
     c.json({ deleted: controls.deleteApp(c.req.param('clientId')) }),
   );
+  routes.post('/apps/:clientId/review', async (c) => {
+    const status = requiredString(await body(c.req.raw), 'status') as AppReview;
+    return c.json({ status: controls.setAppReview(c.req.param('clientId'), status) });
+  });
   routes.get('/apps/:clientId/app-token', (c) =>
     c.json({ access_token: controls.appToken(c.req.param('clientId')) ?? null }),
   );
+
+  routes.get('/requests', (c) => {
+    const q = (name: string) => c.req.query(name);
+    const count = (name: string) => {
+      const value = q(name);
+      if (value === undefined) return undefined;
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 0)
+        throw new EmulatorInputError(`${name} must be a whole number`);
+      return n;
+    };
+    const filter = defined({
+      method: q('method'),
+      path: q('path'),
+      grantType: q('grantType'),
+      clientId: q('clientId'),
+      status: count('status'),
+      since: count('since'),
+      limit: count('limit'),
+    });
+    return c.json({ requests: controls.requests(filter) });
+  });
+  routes.delete('/requests', (c) => {
+    controls.clearRequests();
+    return c.json({ requests: [] });
+  });
+
+  routes.get('/routes', (c) => c.json({ routes: controls.routes() }));
+  routes.post('/routes', async (c) => {
+    controls.addRoute((await body(c.req.raw)) as unknown as StubRouteSpec);
+    return c.json({ routes: controls.routes() });
+  });
+  routes.delete('/routes', (c) => {
+    controls.clearRoutes();
+    return c.json({ routes: [] });
+  });
 
   return routes;
 }

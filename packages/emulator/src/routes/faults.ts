@@ -1,7 +1,7 @@
 /** Applies injected faults (see `../faults.ts`) to every request outside `/__emulator`. */
 import type { HttpBindings } from '@hono/node-server';
 import type { Context, MiddlewareHandler } from 'hono';
-import type { Fault } from '../faults.js';
+import { DEFAULT_API_FAULT_BODY, DEFAULT_TOKEN_FAULT_BODY, type Fault } from '../faults.js';
 import type { EmulatorState } from '../state.js';
 
 export const CONTROL_PREFIX = '/__emulator';
@@ -13,10 +13,17 @@ export function drop(c: Context): Response {
   return new Response(null, { status: 500 });
 }
 
-export const failure = (fault: Fault): Response =>
-  new Response(fault.body, {
+/** The fault's answer; without a body of its own, a server error in the endpoint's shape. */
+export const failure = (fault: Fault, tokenShape = false): Response =>
+  new Response(fault.body ?? (tokenShape ? DEFAULT_TOKEN_FAULT_BODY : DEFAULT_API_FAULT_BODY), {
     status: fault.status,
-    headers: { 'content-type': 'application/json; charset=utf-8' },
+    headers: tokenShape
+      ? {
+          'content-type': 'application/json; charset=utf-8',
+          'cache-control': 'no-store',
+          'access-control-allow-origin': '*',
+        }
+      : { 'content-type': 'application/json; charset=utf-8' },
   });
 
 export const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -7,8 +7,9 @@
 import type { HttpBindings } from '@hono/node-server';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
+import { setTokenLogDetails, type TokenLogDetails } from '../request-log.js';
 import type { EmulatorState } from '../state.js';
-import { handleTokenRequest, type TokenAnswer } from '../token-grants.js';
+import { basicCredentials, handleTokenRequest, type TokenAnswer } from '../token-grants.js';
 import { delay, drop, failure } from './faults.js';
 
 export const TOKEN_PATHS: readonly string[] = ['/oauth/token', '/token'];
@@ -24,6 +25,9 @@ const jsonHeaders = () => ({
   'content-type': 'application/json; charset=UTF-8',
   'cache-control': 'no-store',
   pragma: 'no-cache',
+  'x-content-type-options': 'nosniff',
+  // CORS, as the API's answers: a browser app may call the token endpoint directly.
+  'access-control-allow-origin': '*',
 });
 
 const invalidRequest = (description: string): TokenAnswer => ({
@@ -80,16 +84,39 @@ export function tokenRoutes(state: EmulatorState): Hono {
     const form = text === undefined ? undefined : new URLSearchParams(text);
     // Counted before faults and before any rule: stats see every request that arrived.
     count(state, form?.get('grant_type'));
-    const handle = () =>
-      respond(
-        form
-          ? handleTokenRequest(state, form)
-          : invalidRequest(
-              isForm
-                ? 'request body too large'
-                : 'content type must be application/x-www-form-urlencoded',
-            ),
-      );
+    const authorization = c.req.header('authorization');
+    const details: TokenLogDetails = {
+      form,
+      clientAuth:
+        form?.has('client_id') || form?.has('client_secret')
+          ? 'body'
+          : basicCredentials(authorization)
+            ? 'basic'
+            : 'none',
+      clientId: form?.get('client_id') ?? basicCredentials(authorization)?.clientId ?? null,
+      error: null,
+      errorDescription: null,
+    };
+    setTokenLogDetails(c, details);
+    const handle = () => {
+      const answer = form
+        ? handleTokenRequest(state, form, authorization)
+        : invalidRequest(
+            isForm
+              ? 'request body too large'
+              : 'content type must be application/x-www-form-urlencoded',
+          );
+      if (answer.status !== 200) {
+        details.error = String(answer.body['error']);
+        details.errorDescription = String(answer.body['error_description']);
+      }
+      return respond(answer);
+    };
+    const faulted = (response: Response, kind: string) => {
+      details.error = 'injected fault';
+      details.errorDescription = kind;
+      return response;
+    };
     const fault = state.faults.length === 0 ? undefined : state.takeFault('POST', c.req.path);
     if (!fault) return handle();
     switch (fault.kind) {
@@ -97,12 +124,12 @@ export function tokenRoutes(state: EmulatorState): Hono {
         await delay(fault.ms);
         return handle();
       case 'status':
-        return failure(fault);
+        return faulted(failure(fault, true), fault.kind);
       case 'drop':
-        return drop(c);
+        return faulted(drop(c), fault.kind);
       case 'consume_then_fail':
         handle();
-        return fault.drop ? drop(c) : failure(fault);
+        return faulted(fault.drop ? drop(c) : failure(fault, true), fault.kind);
     }
   };
 

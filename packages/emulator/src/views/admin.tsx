@@ -2,6 +2,10 @@ import type { FC } from 'hono/jsx';
 import type { App, AppAudience, AppRole } from '../model.js';
 import { Hidden, Layout, SignInFields } from './layout.js';
 
+/** What the console says of an application that may not obtain tokens (dev.hh.ru). */
+export const TOKEN_RECEIVING_DISALLOWED =
+  'To use authorization in the API HeadHunter - please, apply for registration of your application';
+
 /** The seed's labels (dev.hh.ru, English). */
 export const ROLE_LABELS: Readonly<Record<AppRole, string>> = {
   applicant: 'Applicant',
@@ -17,7 +21,7 @@ export const AUDIENCE_LABELS: Readonly<Record<AppAudience, string>> = {
   any_user: 'Employees of several employers and job seekers',
 };
 
-const Alert: FC<{ message: string | undefined }> = ({ message }) =>
+export const Alert: FC<{ message: string | undefined }> = ({ message }) =>
   message ? (
     <p class="error" role="alert">
       {message}
@@ -51,8 +55,8 @@ export const AppListPage: FC<{ csrf: string; userName: string; apps: readonly Ap
       <ul>
         {apps.map((app) => (
           <li>
-            <a href={`/admin/apps/${encodeURIComponent(app.clientId)}`}>{app.name}</a> —
-            successfully
+            <a href={`/admin/apps/${encodeURIComponent(app.clientId)}`}>{app.name}</a> —{' '}
+            <span class="review">{app.review}</span>
           </li>
         ))}
       </ul>
@@ -67,59 +71,6 @@ export const AppListPage: FC<{ csrf: string; userName: string; apps: readonly Ap
   </Layout>
 );
 
-export interface NewAppValues {
-  name: string;
-  description: string;
-  redirectUri: string;
-  role: string;
-  audience: string;
-}
-
-export const NewAppPage: FC<{ csrf: string; values: NewAppValues; error?: string | undefined }> = ({
-  csrf,
-  values,
-  error,
-}) => (
-  <Layout title="Registration form for a new application">
-    <Alert message={error} />
-    <form method="post" action="/admin/apps">
-      <Hidden fields={{ csrf }} />
-      <label for="name">Application name</label>
-      <input id="name" name="name" type="text" value={values.name} required />
-      <label for="description">Description of the application</label>
-      <textarea id="description" name="description">
-        {values.description}
-      </textarea>
-      <label for="role">Application roles</label>
-      <select id="role" name="role">
-        {Object.entries(ROLE_LABELS).map(([value, label]) => (
-          <option value={value} selected={values.role === value}>
-            {label}
-          </option>
-        ))}
-      </select>
-      <label for="audience">Who will use it</label>
-      <select id="audience" name="audience">
-        {Object.entries(AUDIENCE_LABELS).map(([value, label]) => (
-          <option value={value} selected={values.audience === value}>
-            {label}
-          </option>
-        ))}
-      </select>
-      <label for="redirect_uri">Redirect URI</label>
-      <input
-        id="redirect_uri"
-        name="redirect_uri"
-        type="text"
-        value={values.redirectUri}
-        required
-      />
-      <p>For example: https://example.com/page or myapp://auth</p>
-      <button type="submit">Add</button>
-    </form>
-  </Layout>
-);
-
 export const AppPage: FC<{
   csrf: string;
   app: App;
@@ -127,27 +78,39 @@ export const AppPage: FC<{
   error?: string | undefined;
 }> = ({ csrf, app, appToken, error }) => {
   const base = `/admin/apps/${encodeURIComponent(app.clientId)}`;
+  const approved = app.review === 'successfully';
   return (
     <Layout title={app.name}>
       <Alert message={error} />
+      {approved ? null : (
+        <p class="notice" role="status">
+          {TOKEN_RECEIVING_DISALLOWED}
+        </p>
+      )}
       <table>
         <tbody>
           <tr>
             <th scope="row">Request</th>
-            <td>successfully</td>
-          </tr>
-          <tr>
-            <th scope="row">Client ID</th>
             <td>
-              <output id="client-id">{app.clientId}</output>
+              <output id="review">{app.review}</output>
             </td>
           </tr>
-          <tr>
-            <th scope="row">Client Secret</th>
-            <td>
-              <output id="client-secret">{app.clientSecret}</output>
-            </td>
-          </tr>
+          {approved ? (
+            <>
+              <tr>
+                <th scope="row">Client ID</th>
+                <td>
+                  <output id="client-id">{app.clientId}</output>
+                </td>
+              </tr>
+              <tr>
+                <th scope="row">Client Secret</th>
+                <td>
+                  <output id="client-secret">{app.clientSecret}</output>
+                </td>
+              </tr>
+            </>
+          ) : null}
           <tr>
             <th scope="row">Redirect URI</th>
             <td>
@@ -168,6 +131,17 @@ export const AppPage: FC<{
         <label for="redirect_uri">Redirect URI</label>
         <input id="redirect_uri" name="redirect_uri" type="text" value={app.redirectUri} required />
         <button type="submit">Save</button>
+      </form>
+      <h2>Review (emulator only)</h2>
+      <p>hh.ru reviews applications by hand; here a test decides.</p>
+      <form method="post" action={`${base}/review`}>
+        <Hidden fields={{ csrf }} />
+        <button type="submit" name="decision" value="successfully">
+          Approve
+        </button>
+        <button type="submit" name="decision" value="rejected">
+          Reject
+        </button>
       </form>
       <h2>Remove application</h2>
       <p>You will not be able to restore the app {app.name} once it has been removed.</p>
