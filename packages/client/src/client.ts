@@ -2,7 +2,7 @@
  * `createHhOAuth`: the wiring. Options are resolved in `options.ts`; sessions, sign-in and the
  * application token each live in their own module and share one {@link Runtime}.
  */
-import type { AppTokenRecord, SessionRecord } from '@hh-oauth/core';
+import type { AppTokenRecord, Me, SessionRecord } from '@hh-oauth/core';
 import { type ApiRequestInit, createHttpTransport } from '@hh-oauth/http';
 import { createAppToken } from './app-token.js';
 import { createAuthorization, type StartAuthorizationOptions } from './authorization.js';
@@ -42,8 +42,8 @@ export interface HhOAuth {
   getAccessToken(sessionId: string): Promise<string>;
   /** An authorized API call; on `403 oauth/token_expired` refreshes and retries once. */
   fetch<T = unknown>(sessionId: string, path: string, init?: ApiRequestInit): Promise<T>;
-  /** `GET /me`. */
-  me<T = unknown>(sessionId: string, init?: ApiRequestInit): Promise<T>;
+  /** `GET /me`, typed as hh.ru documents it (`Me`: an applicant, an employer, an application; not checked at run time). */
+  me<T = Me>(sessionId: string, init?: ApiRequestInit): Promise<T>;
   /**
    * Refreshes now if hh.ru allows it: before expiry it is refused locally with `token_not_expired`
    * (hh.ru refuses too), so no refresh token is ever spent on a refusal.

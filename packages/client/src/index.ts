@@ -4,6 +4,7 @@
  * is never lost to a race, a crash or a store blip, in one process or across many.
  */
 
+export type { ApiRequestInit } from '@hh-oauth/http';
 export type { StartAuthorizationOptions } from './authorization.js';
 export type { HhOAuth, Transition } from './client.js';
 export { createHhOAuth } from './client.js';

@@ -22,6 +22,18 @@ export {
   TokenEndpointError,
   TransportError,
 } from './errors.js';
+// hh.ru's answers the product touches (`GET /me`, manager accounts, the API error body).
+export type {
+  ApiErrorBody,
+  ApplicantMe,
+  ApplicationMe,
+  EmployerMe,
+  ManagerAccount,
+  ManagerAccounts,
+  Me,
+  MeEmployer,
+  MeManager,
+} from './hh-answers.js';
 export type { HttpAnswer } from './http-answer.js';
 export * from './machines/index.js';
 export type {

@@ -4,6 +4,7 @@
  * the session id; the tokens stay in the client's store.
  */
 import type { HhOAuth } from '@hh-oauth/client';
+import type { Me } from '@hh-oauth/core';
 import { CallbackError, type HhOAuthError, isHhOAuthError } from '@hh-oauth/core';
 import {
   type CookieSettings,
@@ -20,7 +21,6 @@ import {
 } from './options.js';
 import { crossSiteRefused, isSameOrigin } from './origin.js';
 import { createSigner, type Signer } from './signer.js';
-import type { Me } from './types.js';
 
 /** What an API call accepts besides the path (`managerAccountId`, `method`, `body`, …). */
 export type ApiRequestInit = NonNullable<Parameters<HhOAuth['fetch']>[2]>;
