@@ -3,7 +3,6 @@
 // (everything else: no Node shims, so a `node:` import anywhere fails the build), then signing
 // in, refreshing once after expiry and signing out against the emulator over real HTTP, in Node
 // 20 and 22, Bun, Deno (network permission for 127.0.0.1 only), Chromium and workerd.
-import { spawn } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import { createRequire } from 'node:module';
@@ -16,6 +15,7 @@ import { launchChromium } from '@hh-oauth/test-support';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { binariesDir, binary, ensureBinaries } from './binaries.js';
+import { pageResult, runCommand as runScenario } from './run-scenario.js';
 
 const EXPECTED_CHECKS = 7;
 const RUN_TIMEOUT_MS = 30_000;
@@ -82,53 +82,17 @@ async function prepare(name: string, platform: 'browser' | 'neutral', baseUrl: s
   return dir;
 }
 
-function resultOf(output: string, where: string): Result {
-  const line = output.trim().split('\n').at(-1) ?? '';
-  try {
-    return JSON.parse(line) as Result;
-  } catch {
-    throw new Error(`${where}: the scenario printed no JSON line:\n${output}`);
-  }
-}
-
-function runCommand(
+const runCommand = (
   command: string,
   args: string[],
   dir: string,
   env: Record<string, string> = {},
-) {
-  return new Promise<Result>((resolve, reject) => {
-    const child = spawn(command, [...args, 'client-run.mjs'], {
-      cwd: dir,
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, NO_COLOR: '1', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      out += chunk;
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      out += chunk;
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT_MS);
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      const where = [command, ...args].join(' ');
-      if (code !== 0) reject(new Error(`${where} exited with ${code ?? signal}:\n${out}`));
-      else {
-        try {
-          resolve(resultOf(out, where));
-        } catch (error) {
-          reject(error);
-        }
-      }
-    });
+) =>
+  runScenario<Result>(command, args, dir, {
+    script: 'client-run.mjs',
+    timeoutMs: RUN_TIMEOUT_MS,
+    env,
   });
-}
 
 /**
  * Serves the page's files and passes every other request to the emulator, so the page and
@@ -144,6 +108,10 @@ async function servePage(dir: string): Promise<{ server: Server; url: string }> 
   const target = new URL(emulator.url);
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+    if (path === '/favicon.ico') {
+      res.writeHead(204).end();
+      return;
+    }
     if (path === '/') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       res.end(
@@ -248,20 +216,11 @@ describe('the client runs, bundled, in every runtime we claim, against the emula
       ),
     );
     const browser = await launchChromium();
-    let timer: ReturnType<typeof setTimeout> | undefined;
     try {
-      const tab = await browser.newPage();
-      const line = new Promise<string>((resolve, reject) => {
-        tab.on('console', (message) => {
-          if (message.type() === 'log') resolve(message.text());
-        });
-        tab.on('pageerror', (error) => reject(new Error(`chromium: ${error.stack ?? error}`)));
-        timer = setTimeout(() => reject(new Error('chromium: no result')), RUN_TIMEOUT_MS);
-      });
-      await tab.goto(`${page.url}/`);
-      expect(resultOf(await line, 'chromium')).toEqual(expected('chromium', /^\d+\./));
+      expect(await pageResult<Result>(browser, `${page.url}/`, RUN_TIMEOUT_MS)).toEqual(
+        expected('chromium', /^\d+\./),
+      );
     } finally {
-      clearTimeout(timer);
       await browser.close();
       await new Promise((resolve) => page.server.close(resolve));
     }

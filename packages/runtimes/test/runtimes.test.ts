@@ -2,7 +2,7 @@
 // Bun, Deno and Chromium. `runtimes/scenario.mjs` is the scenario; this file
 // bundles the built core with esbuild once and runs the scenario in each runtime, the same bundle
 // everywhere. Node 20 also runs it against `dist/` unbundled, resolved the way Node resolves it.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -14,6 +14,7 @@ import { launchChromium } from '@hh-oauth/test-support';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { binary, ensureBinaries } from './binaries.js';
+import { pageResult, runCommand as runScenario } from './run-scenario.js';
 
 /** How many checks `runtimes/scenario.mjs` makes; every runtime must count the same. */
 const EXPECTED_CHECKS = 68;
@@ -34,57 +35,18 @@ interface ScenarioResult {
   readonly checks: number;
 }
 
-/** The scenario's one JSON line, from the last line of its output. */
-function resultOf(output: string, where: string): ScenarioResult {
-  const line = output.trim().split('\n').at(-1) ?? '';
-  try {
-    return JSON.parse(line) as ScenarioResult;
-  } catch {
-    throw new Error(`${where}: the scenario printed no JSON line:\n${output}`);
-  }
-}
-
-/** Runs the scenario in `dir` with a command-line runtime; its environment holds nothing of ours. */
-function runCommand(
+/** Runs the scenario in `dir` with a command-line runtime. */
+const runCommand = (
   command: string,
   args: string[],
   dir: string,
   env: Record<string, string> = {},
-) {
-  return new Promise<ScenarioResult>((resolve, reject) => {
-    const child = spawn(command, [...args, 'scenario.mjs'], {
-      cwd: dir,
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, NO_COLOR: '1', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT_MS);
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      const where = [command, ...args].join(' ');
-      if (code !== 0) {
-        reject(new Error(`${where} exited with ${code ?? signal}:\n${stderr}${stdout}`));
-        return;
-      }
-      try {
-        resolve(resultOf(stdout, where));
-      } catch (error) {
-        reject(error);
-      }
-    });
+) =>
+  runScenario<ScenarioResult>(command, args, dir, {
+    script: 'scenario.mjs',
+    timeoutMs: RUN_TIMEOUT_MS,
+    env,
   });
-}
 
 /** Serves `dir` on 127.0.0.1: the page loads the scenario as a module script. */
 async function serve(dir: string): Promise<{ server: Server; url: string }> {
@@ -112,24 +74,9 @@ async function serve(dir: string): Promise<{ server: Server; url: string }> {
 async function runChromium(dir: string): Promise<ScenarioResult> {
   const { server, url } = await serve(dir);
   const browser = await launchChromium();
-  let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    const page = await browser.newPage();
-    const line = new Promise<string>((resolve, reject) => {
-      page.on('console', (message) => {
-        if (message.type() === 'log') resolve(message.text());
-        else if (message.type() === 'error') reject(new Error(`chromium: ${message.text()}`));
-      });
-      page.on('pageerror', (error) => reject(new Error(`chromium: ${error.stack ?? error}`)));
-      timer = setTimeout(
-        () => reject(new Error('chromium: the scenario printed nothing')),
-        RUN_TIMEOUT_MS,
-      );
-    });
-    await page.goto(url);
-    return resultOf(await line, 'chromium');
+    return await pageResult<ScenarioResult>(browser, url, RUN_TIMEOUT_MS);
   } finally {
-    clearTimeout(timer);
     await browser.close();
     await new Promise((resolve) => server.close(resolve));
   }
