@@ -38,6 +38,7 @@ import {
   ttlToMs,
 } from '@hh-oauth/storage';
 import pg from 'pg';
+import { channelFor, createListener, type Listening } from './listener.js';
 import { isTableName, migrationSql, quoteName } from './schema.js';
 
 /** What the store needs of a pool: `query`. A `pg.Pool` (or a `pg.Client`). */
@@ -151,7 +152,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresToke
     options.connectionString.length > 0
   ) {
     owned = new pg.Pool({
-      max: 4,
+      max: 5, // 4 for queries, 1 kept for LISTEN once the store watches
       ...ownPoolTimeouts(timeoutMs),
       ...options.poolOptions,
       connectionString: options.connectionString,
@@ -175,19 +176,28 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresToke
   const live = (alias: string): string =>
     `(${alias}.expires_at IS NULL OR ${alias}.expires_at > now())`;
 
+  const channel = channelFor(table);
+  /** The statement, and a wake-up on the table's channel for each row it changed (at commit). */
+  const notifying = (statement: string): string =>
+    `WITH changed AS (${statement}) SELECT *, pg_notify('${channel}', key) FROM changed`;
+
   const sql = {
     get: `SELECT value, version FROM ${entries} e WHERE key = $1 AND ${live('e')}`,
-    create: `INSERT INTO ${entries} AS e (key, value, version, expires_at)
+    create: notifying(`INSERT INTO ${entries} AS e (key, value, version, expires_at)
       VALUES ($1, $2, 1, ${EXPIRES.replaceAll('$T', '$3')})
       ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, version = 1, expires_at = EXCLUDED.expires_at
       WHERE NOT ${live('e')}
-      RETURNING version`,
-    update: `UPDATE ${entries} e SET value = $2, version = version + 1,
+      RETURNING key, version`),
+    update: notifying(`UPDATE ${entries} e SET value = $2, version = version + 1,
       expires_at = ${EXPIRES.replaceAll('$T', '$4')}
       WHERE key = $1 AND version = $3 AND ${live('e')}
-      RETURNING version`,
-    delete: `DELETE FROM ${entries} e WHERE key = $1 AND ($2::bigint IS NULL OR version = $2::bigint) AND ${live('e')}`,
-    take: `DELETE FROM ${entries} e WHERE key = $1 AND ${live('e')} RETURNING value`,
+      RETURNING key, version`),
+    delete: notifying(
+      `DELETE FROM ${entries} e WHERE key = $1 AND ($2::bigint IS NULL OR version = $2::bigint) AND ${live('e')} RETURNING key`,
+    ),
+    take: notifying(
+      `DELETE FROM ${entries} e WHERE key = $1 AND ${live('e')} RETURNING key, value`,
+    ),
     lock: `INSERT INTO ${locks} AS l (key, owner, expires_at)
       VALUES ($1, $2, now() + $3::bigint * interval '1 millisecond')
       ON CONFLICT (key) DO UPDATE SET owner = EXCLUDED.owner, expires_at = EXCLUDED.expires_at
@@ -195,7 +205,9 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresToke
       RETURNING owner`,
     extend: `UPDATE ${locks} SET expires_at = now() + $3::bigint * interval '1 millisecond'
       WHERE key = $1 AND owner = $2 AND expires_at > now()`,
-    unlock: `DELETE FROM ${locks} WHERE key = $1 AND owner = $2 AND expires_at > now()`,
+    unlock: notifying(
+      `DELETE FROM ${locks} WHERE key = $1 AND owner = $2 AND expires_at > now() RETURNING key`,
+    ),
     sweep: `WITH gone AS (DELETE FROM ${entries} WHERE key IN (
         SELECT key FROM ${entries} WHERE expires_at <= now() LIMIT 500)),
       gone_locks AS (DELETE FROM ${locks} WHERE key IN (
@@ -281,6 +293,26 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresToke
   const open = (): void => {
     if (closed) throw new StorageError(NAME, 'closed', 'the store is closed');
   };
+
+  /**
+   * The connection wake-ups LISTEN on: one client of the pool, kept while the store watches
+   * (an injected `pg.Client` is used as it is).
+   */
+  const connectListening = async (): Promise<Listening> => {
+    if (options.autoMigrate !== false) await migrate();
+    const source = pool as Partial<pg.Pool> & Partial<pg.Client>;
+    if (typeof source.connect === 'function' && 'totalCount' in source) {
+      const client = await (source as pg.Pool).connect();
+      return { client, release: (broken) => client.release(broken) };
+    }
+    if (typeof source.on === 'function') {
+      return { client: source as pg.Client, release: () => undefined };
+    }
+    throw new StorageError(NAME, 'invalid_argument', 'wake-ups need a pg.Pool or a pg.Client');
+  };
+  const listener = createListener(channel, connectListening, (doing, work) =>
+    bounded(doing, () => work()),
+  );
 
   return {
     name: NAME,
@@ -368,9 +400,19 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresToke
       return (rowCount ?? 0) > 0;
     },
 
+    async watch(key: string, onChange: () => void): Promise<() => void> {
+      open();
+      assertKey(NAME, key);
+      if (typeof onChange !== 'function') {
+        throw new StorageError(NAME, 'invalid_argument', 'onChange must be a function');
+      }
+      return listener.watch(key, onChange);
+    },
+
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
+      await listener.close().catch(() => undefined);
       if (owned === undefined) return;
       // end() waits for checked-out clients; each of those gives up by its query_timeout.
       await settleWithin(owned.end(), timeoutMs, () =>
