@@ -44,6 +44,7 @@ runTokenStoreConformance({
       backdoor,
       async teardown() {
         await store.close();
+        await Promise.all(others.map((other) => other.close()));
         await Promise.all(clients.map((client) => client.quit()));
       },
     };

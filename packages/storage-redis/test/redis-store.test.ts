@@ -60,6 +60,7 @@ for (const sealed of [false, true]) {
         backdoor: sealed ? sealedBackdoor(backdoor, [SEAL_KEY]) : backdoor,
         async teardown() {
           await store.close();
+          await Promise.all(others.map((other) => other.close()));
           await Promise.all(clients.map((client) => client.quit()));
         },
       };

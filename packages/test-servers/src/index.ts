@@ -22,5 +22,7 @@ export type {
   RedisTestClusterOptions,
 } from './redis-cluster.js';
 export { startRedisCluster } from './redis-cluster.js';
+export type { RedisTestSentinel } from './redis-sentinel.js';
+export { startRedisSentinel } from './redis-sentinel.js';
 export type { RedisTestServer, RedisTestServerOptions } from './redis-server.js';
 export { startRedisServer } from './redis-server.js';
