@@ -74,11 +74,19 @@ export type PostgresStoreOptions = PostgresConnectionOptions | PostgresPoolOptio
 export interface PostgresTokenStore extends TokenStore {
   /** Creates the tables when missing; safe to run from many processes at once. */
   migrate(): Promise<void>;
+  /**
+   * Deletes up to `limit` expired entries and up to `limit` expired locks (default 500 each), by
+   * the index on `expires_at`; resolves to how many rows went. The store already runs it every
+   * 200 writes; call it from a scheduled job too when few writes happen, until it returns 0.
+   */
+  sweep(options?: { readonly limit?: number }): Promise<number>;
 }
 
 const NAME = 'postgres';
 /** Expired rows are deleted every this many writes of a store (in batches), so tables stay small. */
 const SWEEP_EVERY = 200;
+/** The most expired rows of each table one sweep deletes: a bounded statement, short row locks. */
+const SWEEP_LIMIT = 500;
 
 /**
  * Timeouts of a pool the store creates, so that neither side waits unboundedly:
@@ -209,10 +217,10 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresToke
       `DELETE FROM ${locks} WHERE key = $1 AND owner = $2 AND expires_at > now() RETURNING key`,
     ),
     sweep: `WITH gone AS (DELETE FROM ${entries} WHERE key IN (
-        SELECT key FROM ${entries} WHERE expires_at <= now() LIMIT 500)),
+        SELECT key FROM ${entries} WHERE expires_at <= now() LIMIT $1::int) RETURNING 1),
       gone_locks AS (DELETE FROM ${locks} WHERE key IN (
-        SELECT key FROM ${locks} WHERE expires_at <= now() LIMIT 500))
-      SELECT 1`,
+        SELECT key FROM ${locks} WHERE expires_at <= now() LIMIT $1::int) RETURNING 1)
+      SELECT (SELECT count(*) FROM gone) + (SELECT count(*) FROM gone_locks) AS deleted`,
   };
 
   let closed = false;
@@ -287,7 +295,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresToke
 
   const wrote = (): void => {
     writes += 1;
-    if (writes % SWEEP_EVERY === 0) void send(sql.sweep).catch(() => undefined);
+    if (writes % SWEEP_EVERY === 0) void send(sql.sweep, [SWEEP_LIMIT]).catch(() => undefined);
   };
 
   const open = (): void => {
@@ -317,6 +325,15 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresToke
   return {
     name: NAME,
     migrate,
+
+    async sweep(sweepOptions?: { readonly limit?: number }): Promise<number> {
+      const limit = sweepOptions?.limit ?? SWEEP_LIMIT;
+      if (!Number.isSafeInteger(limit) || limit <= 0) {
+        throw new StorageError(NAME, 'invalid_argument', 'limit must be a positive integer');
+      }
+      const { rows } = await query('sweeping expired rows', sql.sweep, [limit]);
+      return Number((rows[0] as { deleted: string }).deleted);
+    },
 
     async get(key: string): Promise<StoredEntry | undefined> {
       open();
