@@ -33,6 +33,7 @@ import {
 } from '@hh-oauth/storage';
 import type { ClusterOptions, RedisOptions } from 'ioredis';
 import { Cluster, Redis } from 'ioredis';
+import { createDeadlines } from './deadlines.js';
 import { keyLayout } from './key-layout.js';
 import { DELETE_SCRIPT, EXTEND_SCRIPT, SET_SCRIPT, TAKE_SCRIPT, UNLOCK_SCRIPT } from './scripts.js';
 import { createWatcher } from './watcher.js';
@@ -81,6 +82,7 @@ export interface RedisClientOptions extends CommonOptions {
 export type RedisStoreOptions = RedisUrlOptions | RedisClusterOptions | RedisClientOptions;
 
 const NAME = 'redis';
+const READING = 'reading an entry';
 
 interface Script {
   readonly source: string;
@@ -259,12 +261,14 @@ export function createRedisStore(options: RedisStoreOptions): TokenStore {
     }
   };
 
+  const reads = createDeadlines(timeoutMs);
   const watcher = createWatcher(client, (doing, work) => bounded(doing, work));
 
   return {
     name: NAME,
 
-    // Not async: the client's hot path reads here, and each promise hop costs on loopback.
+    // The client's hot path reads here: one promise, no async layers, and the deadline kept by
+    // the store's one timer (see deadlines.ts) rather than a timer per call.
     get(key: string): Promise<StoredEntry | undefined> {
       try {
         open();
@@ -272,15 +276,28 @@ export function createRedisStore(options: RedisStoreOptions): TokenStore {
       } catch (error) {
         return Promise.reject(error);
       }
-      return bounded('reading an entry', () =>
-        client.get(dataKey(key)).then((reply) => {
-          if (reply === null) return undefined;
-          const sep = reply.indexOf(':');
-          if (sep <= 0)
-            throw new StorageError(NAME, 'corrupt', 'an entry is not <version>:<value>');
-          return { value: reply.slice(sep + 1), version: Number(reply.slice(0, sep)) };
-        }),
-      );
+      return new Promise<StoredEntry | undefined>((resolve, reject) => {
+        const deadline = reads.track(() => reject(timeoutError(NAME, READING, timeoutMs)));
+        client.get(dataKey(key)).then(
+          (reply) => {
+            if (!reads.settle(deadline)) return;
+            if (reply === null) return resolve(undefined);
+            const sep = reply.indexOf(':');
+            if (sep <= 0) {
+              return reject(new StorageError(NAME, 'corrupt', 'an entry is not <version>:<value>'));
+            }
+            resolve({ value: reply.slice(sep + 1), version: Number(reply.slice(0, sep)) });
+          },
+          (error: unknown) => {
+            if (!reads.settle(deadline)) return;
+            try {
+              fail(error, READING);
+            } catch (failure) {
+              reject(failure);
+            }
+          },
+        );
+      });
     },
 
     async set(key: string, value: string, setOptions: SetOptions): Promise<number | undefined> {
