@@ -7,12 +7,14 @@ cd "$(dirname "$0")/.."
 PNPM_VERSION=10.34.9
 if command -v pnpm >/dev/null 2>&1; then pnpm() { command pnpm "$@"; }; else pnpm() { npx -y "pnpm@${PNPM_VERSION}" "$@"; }; fi
 
-# System packages from Debian: redis-server for the Redis store, Chromium for browser tests, tmux
-# for the command line's terminal tests.
+# System packages from Debian: redis-server for the Redis store (and redis-tools for redis-cli,
+# which builds the test Redis Cluster; sentinels run as `redis-server --sentinel`), Chromium for
+# browser tests, tmux for the command line's terminal tests.
 # PostgreSQL's server programs (initdb, pg_ctl, postgres) are expected on PATH or under
 # /usr/lib/postgresql/*/bin; they are installed from Debian too when missing.
 missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+command -v redis-cli >/dev/null 2>&1 || missing+=(redis-tools)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v tmux >/dev/null 2>&1 || missing+=(tmux)
 if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then

@@ -57,6 +57,13 @@ export interface HhOAuth {
    * kept and the call rejects with `retry_later`, so that it can be tried again.
    */
   revoke(sessionId: string): Promise<void>;
+  /**
+   * Removes the session's record from the store, under its lock, and forgets it in this
+   * process; resolves to whether there was one. hh.ru is not told: `revoke` first when its tokens
+   * must stop working. (Signed-out and failed sessions also expire on their own, after
+   * `endedSessionTtlMs`.)
+   */
+  deleteSession(sessionId: string): Promise<boolean>;
   /** The application token, shared through the store; at most one request per 5 minutes. */
   getAppToken(): Promise<string>;
   /** An API call with the application token; asks for a new one once if hh.ru says it is bad. */
@@ -113,7 +120,7 @@ export function createHhOAuth(options: HhOAuthOptions): HhOAuth {
     clock,
     keys: keysFor(resolved.keyPrefix, clientId),
     lock: resolved.lock,
-    ops: new StoreOps(store, codec, events),
+    ops: new StoreOps(store, codec, events, resolved.endedSessionTtlMs),
     codec,
     events,
     authorizationTtlMs: resolved.authorizationTtlMs,
@@ -136,6 +143,7 @@ export function createHhOAuth(options: HhOAuthOptions): HhOAuth {
     refresh: sessions.refresh,
     session: sessions.session,
     revoke: sessions.revoke,
+    deleteSession: sessions.deleteSession,
     getAppToken: app.getAppToken,
     appFetch: app.appFetch,
     appToken: app.appToken,

@@ -28,6 +28,13 @@ export interface HhOAuthOptions {
   readonly authorizationTtlMs?: number;
   /** The cross-process refresh lock. Defaults: ttlMs 30 s (renewed while held), waitMs 35 s, pollMs 25 ms. */
   readonly lock?: Partial<LockSettings>;
+  /**
+   * How long the record of a signed-out or failed session stays in the store, in ms: it is
+   * written with this TTL, so the store itself drops it (Redis key expiry, the PostgreSQL
+   * store's sweep, the file and memory stores on read). Records of live sessions never expire.
+   * Default 30 days.
+   */
+  readonly endedSessionTtlMs?: number;
   /** Prefix of every key this client writes. Default `hh-oauth:`. */
   readonly keyPrefix?: string;
   /**
@@ -90,6 +97,7 @@ export function resolveOptions(options: HhOAuthOptions, defaultLock: LockSetting
       DEFAULT_AUTHORIZATION_TTL_MS,
     ),
     keyPrefix: options.keyPrefix ?? 'hh-oauth:',
+    endedSessionTtlMs: positive(options.endedSessionTtlMs, 'endedSessionTtlMs', 30 * 86_400_000),
     timeoutMs: positive(options.timeoutMs, 'timeoutMs', lock.waitMs + lock.ttlMs),
   };
 }

@@ -203,7 +203,22 @@ export function createSessions(rt: Runtime) {
     return bounded(rt, 'revoke', work);
   }
 
+  function deleteSession(sessionId: string): Promise<boolean> {
+    const key = rt.keys.session(sessionId);
+    const work = locked(
+      sessionId,
+      async () => {
+        held.delete(key);
+        rt.codec.forget(key);
+        return rt.ops.retrying(sessionId, Date.now() + rt.lock.ttlMs, () => rt.store.delete(key));
+      },
+      async () => undefined,
+    );
+    return bounded(rt, 'deleteSession', work);
+  }
+
   return {
+    deleteSession,
     drive,
     getAccessToken,
     fetch: apiFetch,

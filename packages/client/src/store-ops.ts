@@ -39,6 +39,8 @@ export class StoreOps {
     private readonly store: TokenStore,
     private readonly codec: RecordCodec,
     private readonly events: EventHub,
+    /** The TTL of a signed-out or failed session's record; others never expire. */
+    private readonly endedSessionTtlMs?: number,
   ) {}
 
   /**
@@ -95,6 +97,12 @@ export class StoreOps {
     mayReplace: (theirs: R | undefined) => boolean,
   ): Promise<void> {
     const value = JSON.stringify(record);
+    const ended =
+      record.kind === 'session' && (record.status === 'signedOut' || record.status === 'failed');
+    const setOptions = (expectedVersion: number) =>
+      ended && this.endedSessionTtlMs !== undefined
+        ? { expectedVersion, ttlMs: this.endedSessionTtlMs }
+        : { expectedVersion };
     // Set once a write failed: it may have landed with its reply lost, so a conflict that finds
     // this very value is our own write. (Before that, an equal value is another writer's.)
     let uncertain = false;
@@ -102,7 +110,7 @@ export class StoreOps {
       for (let conflicts = 0; conflicts < 8; conflicts++) {
         let written: number | undefined;
         try {
-          written = await this.store.set(key, value, { expectedVersion: holder.version });
+          written = await this.store.set(key, value, setOptions(holder.version));
         } catch (error) {
           uncertain = true;
           throw error;

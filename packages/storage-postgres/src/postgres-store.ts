@@ -38,6 +38,7 @@ import {
   ttlToMs,
 } from '@hh-oauth/storage/adapter';
 import pg from 'pg';
+import { channelFor, createListener, type Listening } from './listener.js';
 import { isTableName, migrationSql, quoteName } from './schema.js';
 
 /** What the store needs of a pool: `query`. A `pg.Pool` (or a `pg.Client`). */
@@ -73,11 +74,19 @@ export type PostgresStoreOptions = PostgresConnectionOptions | PostgresPoolOptio
 export interface PostgresTokenStore extends TokenStore {
   /** Creates the tables when missing; safe to run from many processes at once. */
   migrate(): Promise<void>;
+  /**
+   * Deletes up to `limit` expired entries and up to `limit` expired locks (default 500 each), by
+   * the index on `expires_at`; resolves to how many rows went. The store already runs it every
+   * 200 writes; call it from a scheduled job too when few writes happen, until it returns 0.
+   */
+  sweep(options?: { readonly limit?: number }): Promise<number>;
 }
 
 const NAME = 'postgres';
 /** Expired rows are deleted every this many writes of a store (in batches), so tables stay small. */
 const SWEEP_EVERY = 200;
+/** The most expired rows of each table one sweep deletes: a bounded statement, short row locks. */
+const SWEEP_LIMIT = 500;
 
 /**
  * Timeouts of a pool the store creates, so that neither side waits unboundedly:
@@ -151,7 +160,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresToke
     options.connectionString.length > 0
   ) {
     owned = new pg.Pool({
-      max: 4,
+      max: 5, // 4 for queries, 1 kept for LISTEN once the store watches
       ...ownPoolTimeouts(timeoutMs),
       ...options.poolOptions,
       connectionString: options.connectionString,
@@ -175,19 +184,28 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresToke
   const live = (alias: string): string =>
     `(${alias}.expires_at IS NULL OR ${alias}.expires_at > now())`;
 
+  const channel = channelFor(table);
+  /** The statement, and a wake-up on the table's channel for each row it changed (at commit). */
+  const notifying = (statement: string): string =>
+    `WITH changed AS (${statement}) SELECT *, pg_notify('${channel}', key) FROM changed`;
+
   const sql = {
     get: `SELECT value, version FROM ${entries} e WHERE key = $1 AND ${live('e')}`,
-    create: `INSERT INTO ${entries} AS e (key, value, version, expires_at)
+    create: notifying(`INSERT INTO ${entries} AS e (key, value, version, expires_at)
       VALUES ($1, $2, 1, ${EXPIRES.replaceAll('$T', '$3')})
       ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, version = 1, expires_at = EXCLUDED.expires_at
       WHERE NOT ${live('e')}
-      RETURNING version`,
-    update: `UPDATE ${entries} e SET value = $2, version = version + 1,
+      RETURNING key, version`),
+    update: notifying(`UPDATE ${entries} e SET value = $2, version = version + 1,
       expires_at = ${EXPIRES.replaceAll('$T', '$4')}
       WHERE key = $1 AND version = $3 AND ${live('e')}
-      RETURNING version`,
-    delete: `DELETE FROM ${entries} e WHERE key = $1 AND ($2::bigint IS NULL OR version = $2::bigint) AND ${live('e')}`,
-    take: `DELETE FROM ${entries} e WHERE key = $1 AND ${live('e')} RETURNING value`,
+      RETURNING key, version`),
+    delete: notifying(
+      `DELETE FROM ${entries} e WHERE key = $1 AND ($2::bigint IS NULL OR version = $2::bigint) AND ${live('e')} RETURNING key`,
+    ),
+    take: notifying(
+      `DELETE FROM ${entries} e WHERE key = $1 AND ${live('e')} RETURNING key, value`,
+    ),
     lock: `INSERT INTO ${locks} AS l (key, owner, expires_at)
       VALUES ($1, $2, now() + $3::bigint * interval '1 millisecond')
       ON CONFLICT (key) DO UPDATE SET owner = EXCLUDED.owner, expires_at = EXCLUDED.expires_at
@@ -195,12 +213,14 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresToke
       RETURNING owner`,
     extend: `UPDATE ${locks} SET expires_at = now() + $3::bigint * interval '1 millisecond'
       WHERE key = $1 AND owner = $2 AND expires_at > now()`,
-    unlock: `DELETE FROM ${locks} WHERE key = $1 AND owner = $2 AND expires_at > now()`,
+    unlock: notifying(
+      `DELETE FROM ${locks} WHERE key = $1 AND owner = $2 AND expires_at > now() RETURNING key`,
+    ),
     sweep: `WITH gone AS (DELETE FROM ${entries} WHERE key IN (
-        SELECT key FROM ${entries} WHERE expires_at <= now() LIMIT 500)),
+        SELECT key FROM ${entries} WHERE expires_at <= now() LIMIT $1::int) RETURNING 1),
       gone_locks AS (DELETE FROM ${locks} WHERE key IN (
-        SELECT key FROM ${locks} WHERE expires_at <= now() LIMIT 500))
-      SELECT 1`,
+        SELECT key FROM ${locks} WHERE expires_at <= now() LIMIT $1::int) RETURNING 1)
+      SELECT (SELECT count(*) FROM gone) + (SELECT count(*) FROM gone_locks) AS deleted`,
   };
 
   let closed = false;
@@ -275,16 +295,45 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresToke
 
   const wrote = (): void => {
     writes += 1;
-    if (writes % SWEEP_EVERY === 0) void send(sql.sweep).catch(() => undefined);
+    if (writes % SWEEP_EVERY === 0) void send(sql.sweep, [SWEEP_LIMIT]).catch(() => undefined);
   };
 
   const open = (): void => {
     if (closed) throw new StorageError(NAME, 'closed', 'the store is closed');
   };
 
+  /**
+   * The connection wake-ups LISTEN on: one client of the pool, kept while the store watches
+   * (an injected `pg.Client` is used as it is).
+   */
+  const connectListening = async (): Promise<Listening> => {
+    if (options.autoMigrate !== false) await migrate();
+    const source = pool as Partial<pg.Pool> & Partial<pg.Client>;
+    if (typeof source.connect === 'function' && 'totalCount' in source) {
+      const client = await (source as pg.Pool).connect();
+      return { client, release: (broken) => client.release(broken) };
+    }
+    if (typeof source.on === 'function') {
+      return { client: source as pg.Client, release: () => undefined };
+    }
+    throw new StorageError(NAME, 'invalid_argument', 'wake-ups need a pg.Pool or a pg.Client');
+  };
+  const listener = createListener(channel, connectListening, (doing, work) =>
+    bounded(doing, () => work()),
+  );
+
   return {
     name: NAME,
     migrate,
+
+    async sweep(sweepOptions?: { readonly limit?: number }): Promise<number> {
+      const limit = sweepOptions?.limit ?? SWEEP_LIMIT;
+      if (!Number.isSafeInteger(limit) || limit <= 0) {
+        throw new StorageError(NAME, 'invalid_argument', 'limit must be a positive integer');
+      }
+      const { rows } = await query('sweeping expired rows', sql.sweep, [limit]);
+      return Number((rows[0] as { deleted: string }).deleted);
+    },
 
     async get(key: string): Promise<StoredEntry | undefined> {
       open();
@@ -368,9 +417,19 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresToke
       return (rowCount ?? 0) > 0;
     },
 
+    async watch(key: string, onChange: () => void): Promise<() => void> {
+      open();
+      assertKey(NAME, key);
+      if (typeof onChange !== 'function') {
+        throw new StorageError(NAME, 'invalid_argument', 'onChange must be a function');
+      }
+      return listener.watch(key, onChange);
+    },
+
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
+      await listener.close().catch(() => undefined);
       if (owned === undefined) return;
       // end() waits for checked-out clients; each of those gives up by its query_timeout.
       await settleWithin(owned.end(), timeoutMs, () =>

@@ -33,6 +33,7 @@ for (const sealed of [false, true]) {
     name: sealed ? 'postgres (encryptedStore)' : 'postgres',
     timing: 'real',
     valuesSealedAtRest: sealed,
+    watches: true,
     async setup() {
       const tableName = `conformance_${++tables}`;
       const wrap = (store: TokenStore) =>
@@ -71,6 +72,8 @@ for (const sealed of [false, true]) {
         backdoor: sealed ? sealedBackdoor(backdoor, [SEAL_KEY]) : backdoor,
         async teardown() {
           await store.close();
+          // Each store gives back the connection it LISTENs on; then the pools can end.
+          await Promise.all(others.map((other) => other.close()));
           await Promise.all(pools.map((pool) => pool.end()));
         },
       };

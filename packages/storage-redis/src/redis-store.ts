@@ -31,12 +31,19 @@ import {
   timeoutOption,
   ttlToMs,
 } from '@hh-oauth/storage/adapter';
-import type { Cluster, RedisOptions } from 'ioredis';
-import { Redis } from 'ioredis';
+import type { ClusterOptions, RedisOptions } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
+import { createDeadlines } from './deadlines.js';
+import { keyLayout } from './key-layout.js';
 import { DELETE_SCRIPT, EXTEND_SCRIPT, SET_SCRIPT, TAKE_SCRIPT, UNLOCK_SCRIPT } from './scripts.js';
+import { createWatcher } from './watcher.js';
 
 interface CommonOptions {
-  /** Prepended to every key this store writes: `<keyPrefix>data:<key>`, `<keyPrefix>lock:<key>`. Default `hh-oauth:`. */
+  /**
+   * Prepended to every Redis key and channel this store uses: `<keyPrefix>data{<key>}`,
+   * `<keyPrefix>lock{<key>}`, `<keyPrefix>changed{<key>}` (see the README's key layout). Must not
+   * contain `{` or `}`. Default `''`: `@hh-oauth/client` already prefixes its keys (`hh-oauth:`).
+   */
   readonly keyPrefix?: string;
   /**
    * No call takes longer than this, in ms: past it the call fails with a `timeout` StorageError
@@ -52,14 +59,30 @@ export interface RedisUrlOptions extends CommonOptions {
   readonly redisOptions?: RedisOptions;
 }
 
+export interface RedisClusterOptions extends CommonOptions {
+  /**
+   * A Redis Cluster: some of its nodes (ioredis finds the rest). The store opens and, on close(),
+   * quits its own ioredis `Cluster`.
+   */
+  readonly cluster: {
+    readonly nodes: readonly (string | { readonly host: string; readonly port: number })[];
+    /** More ioredis `Cluster` options; they override the store's defaults. */
+    readonly options?: ClusterOptions;
+  };
+}
+
 export interface RedisClientOptions extends CommonOptions {
-  /** Your ioredis client (or Cluster); the store never quits it. Its own `keyPrefix` applies too. */
+  /**
+   * Your ioredis client: a `Redis` (one server, or a Sentinel-managed set: `new Redis({ sentinels,
+   * name })`) or a `Cluster`. The store never quits it. Its own `keyPrefix` applies too.
+   */
   readonly client: Redis | Cluster;
 }
 
-export type RedisStoreOptions = RedisUrlOptions | RedisClientOptions;
+export type RedisStoreOptions = RedisUrlOptions | RedisClusterOptions | RedisClientOptions;
 
 const NAME = 'redis';
+const READING = 'reading an entry';
 
 interface Script {
   readonly source: string;
@@ -102,6 +125,15 @@ function ownClientOptions(timeoutMs: number): RedisOptions {
   };
 }
 
+/**
+ * ioredis `Cluster` options for a cluster the store creates: a command that meets a MOVED or ASK
+ * (slots moving, a failover) or a cluster that is down is retried by ioredis after a short pause,
+ * within the store's deadline (`timeoutMs`) that every call races anyway.
+ */
+function ownClusterOptions(): ClusterOptions {
+  return { retryDelayOnMoved: 10, retryDelayOnFailover: 50, retryDelayOnClusterDown: 50 };
+}
+
 /** One store call in progress: `expired` once its deadline passed. */
 interface Call {
   expired: boolean;
@@ -125,10 +157,7 @@ function sanitize(error: unknown): Error {
 
 /** Creates a token store on Redis (ioredis 5 or 6). */
 export function createRedisStore(options: RedisStoreOptions): TokenStore {
-  const keyPrefix = options.keyPrefix ?? 'hh-oauth:';
-  if (typeof keyPrefix !== 'string') {
-    throw new StorageError(NAME, 'invalid_argument', 'keyPrefix must be a string');
-  }
+  const layout = keyLayout(NAME, options.keyPrefix ?? '');
   const timeoutMs = timeoutOption(NAME, options.timeoutMs, 'timeoutMs', DEFAULT_TIMEOUT_MS);
   let client: Redis | Cluster;
   let owned: boolean;
@@ -142,9 +171,24 @@ export function createRedisStore(options: RedisStoreOptions): TokenStore {
     }
     client = options.client;
     owned = false;
+  } else if ('cluster' in options && options.cluster !== undefined) {
+    const nodes = options.cluster?.nodes;
+    if (!Array.isArray(nodes) || nodes.length === 0) {
+      throw new StorageError(NAME, 'invalid_argument', 'cluster.nodes must list at least one node');
+    }
+    // ioredis' own option types do not hold under exactOptionalPropertyTypes; the shape is theirs.
+    client = new Cluster(
+      [...nodes] as never,
+      {
+        redisOptions: ownClientOptions(timeoutMs),
+        ...ownClusterOptions(),
+        ...options.cluster.options,
+      } as never,
+    );
+    client.on('error', () => undefined);
+    owned = true;
   } else if ('url' in options && typeof options.url === 'string' && options.url.length > 0) {
     try {
-      // ioredis' own option types do not hold under exactOptionalPropertyTypes; the shape is theirs.
       client = new Redis(options.url, {
         ...ownClientOptions(timeoutMs),
         ...options.redisOptions,
@@ -158,10 +202,9 @@ export function createRedisStore(options: RedisStoreOptions): TokenStore {
     }
     owned = true;
   } else {
-    throw new StorageError(NAME, 'invalid_argument', 'pass either { url } or { client }');
+    throw new StorageError(NAME, 'invalid_argument', 'pass { url }, { cluster } or { client }');
   }
-  const dataKey = (key: string): string => `${keyPrefix}data:${key}`;
-  const lockKey = (key: string): string => `${keyPrefix}lock:${key}`;
+  const { data: dataKey, lock: lockKey, channel: channelOf } = layout;
   let closed = false;
 
   const open = (): void => {
@@ -218,10 +261,14 @@ export function createRedisStore(options: RedisStoreOptions): TokenStore {
     }
   };
 
+  const reads = createDeadlines(timeoutMs);
+  const watcher = createWatcher(client, (doing, work) => bounded(doing, work));
+
   return {
     name: NAME,
 
-    // Not async: the client's hot path reads here, and each promise hop costs on loopback.
+    // The client's hot path reads here: one promise, no async layers, and the deadline kept by
+    // the store's one timer (see deadlines.ts) rather than a timer per call.
     get(key: string): Promise<StoredEntry | undefined> {
       try {
         open();
@@ -229,15 +276,28 @@ export function createRedisStore(options: RedisStoreOptions): TokenStore {
       } catch (error) {
         return Promise.reject(error);
       }
-      return bounded('reading an entry', () =>
-        client.get(dataKey(key)).then((reply) => {
-          if (reply === null) return undefined;
-          const sep = reply.indexOf(':');
-          if (sep <= 0)
-            throw new StorageError(NAME, 'corrupt', 'an entry is not <version>:<value>');
-          return { value: reply.slice(sep + 1), version: Number(reply.slice(0, sep)) };
-        }),
-      );
+      return new Promise<StoredEntry | undefined>((resolve, reject) => {
+        const deadline = reads.track(() => reject(timeoutError(NAME, READING, timeoutMs)));
+        client.get(dataKey(key)).then(
+          (reply) => {
+            if (!reads.settle(deadline)) return;
+            if (reply === null) return resolve(undefined);
+            const sep = reply.indexOf(':');
+            if (sep <= 0) {
+              return reject(new StorageError(NAME, 'corrupt', 'an entry is not <version>:<value>'));
+            }
+            resolve({ value: reply.slice(sep + 1), version: Number(reply.slice(0, sep)) });
+          },
+          (error: unknown) => {
+            if (!reads.settle(deadline)) return;
+            try {
+              fail(error, READING);
+            } catch (failure) {
+              reject(failure);
+            }
+          },
+        );
+      });
     },
 
     async set(key: string, value: string, setOptions: SetOptions): Promise<number | undefined> {
@@ -246,7 +306,12 @@ export function createRedisStore(options: RedisStoreOptions): TokenStore {
       assertSetArguments(NAME, value, setOptions);
       const ttl = setOptions.ttlMs === undefined ? '' : String(ttlToMs(setOptions.ttlMs));
       const reply = await bounded('writing an entry', (call) =>
-        run(call, SCRIPTS.set, dataKey(key), [value, String(setOptions.expectedVersion), ttl]),
+        run(call, SCRIPTS.set, dataKey(key), [
+          value,
+          String(setOptions.expectedVersion),
+          ttl,
+          channelOf(key),
+        ]),
       );
       return typeof reply === 'number' ? reply : undefined;
     },
@@ -257,7 +322,10 @@ export function createRedisStore(options: RedisStoreOptions): TokenStore {
       assertDeleteOptions(NAME, deleteOptions);
       const expected = deleteOptions?.expectedVersion;
       const reply = await bounded('deleting an entry', (call) =>
-        run(call, SCRIPTS.delete, dataKey(key), [expected === undefined ? '' : String(expected)]),
+        run(call, SCRIPTS.delete, dataKey(key), [
+          expected === undefined ? '' : String(expected),
+          channelOf(key),
+        ]),
       );
       return reply === 1;
     },
@@ -266,7 +334,7 @@ export function createRedisStore(options: RedisStoreOptions): TokenStore {
       open();
       assertKey(NAME, key);
       const reply = await bounded('taking an entry', (call) =>
-        run(call, SCRIPTS.take, dataKey(key), []),
+        run(call, SCRIPTS.take, dataKey(key), [channelOf(key)]),
       );
       return typeof reply === 'string' ? reply : undefined;
     },
@@ -298,14 +366,24 @@ export function createRedisStore(options: RedisStoreOptions): TokenStore {
       assertKey(NAME, key);
       assertOwner(NAME, owner);
       const reply = await bounded('releasing a lock', (call) =>
-        run(call, SCRIPTS.unlock, lockKey(key), [owner]),
+        run(call, SCRIPTS.unlock, lockKey(key), [owner, channelOf(key)]),
       );
       return reply === 1;
+    },
+
+    async watch(key: string, onChange: () => void): Promise<() => void> {
+      open();
+      assertKey(NAME, key);
+      if (typeof onChange !== 'function') {
+        throw new StorageError(NAME, 'invalid_argument', 'onChange must be a function');
+      }
+      return watcher.watch(channelOf(key), onChange);
     },
 
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
+      watcher.close();
       if (!owned) return;
       // QUIT waits for Redis's answer; a Redis that stopped answering is cut off instead.
       await settleWithin(client.quit(), timeoutMs, () => new Error('QUIT timed out')).catch(() =>

@@ -119,7 +119,7 @@ describe('Redis store under faults (a real redis-server)', () => {
     // second read, on the same connection.
     expect(await store.get(KEY)).toBeUndefined();
     expect(await store.get(KEY)).toBeUndefined();
-    expect(await raw.get(`noscript-late:data:${KEY}`)).toBeNull();
+    expect(await raw.get(`noscript-late:data{${KEY}}`)).toBeNull();
   });
 
   it('Redis stopped and started again on the same port: calls fail typed during the outage, succeed after', async () => {

@@ -30,6 +30,7 @@ for (const sealed of [false, true]) {
     name: sealed ? 'redis (encryptedStore)' : 'redis',
     timing: 'real',
     valuesSealedAtRest: sealed,
+    watches: true,
     async setup() {
       const keyPrefix = `conformance-${++prefixes}:`;
       const wrap = (store: TokenStore) =>
@@ -40,13 +41,13 @@ for (const sealed of [false, true]) {
       const others = clients.map((client) => wrap(createRedisStore({ client, keyPrefix })));
       const backdoor: Backdoor = {
         async readRaw(key) {
-          const entry = await raw.get(`${keyPrefix}data:${key}`);
+          const entry = await raw.get(`${keyPrefix}data{${key}}`);
           if (entry === null) return undefined;
           const sep = entry.indexOf(':');
           return { value: entry.slice(sep + 1), version: Number(entry.slice(0, sep)) };
         },
         async readRawLock(key) {
-          return (await raw.get(`${keyPrefix}lock:${key}`)) ?? undefined;
+          return (await raw.get(`${keyPrefix}lock{${key}}`)) ?? undefined;
         },
         async dumpRaw() {
           const keys = await raw.keys(`${keyPrefix}*`);
@@ -59,6 +60,7 @@ for (const sealed of [false, true]) {
         backdoor: sealed ? sealedBackdoor(backdoor, [SEAL_KEY]) : backdoor,
         async teardown() {
           await store.close();
+          await Promise.all(others.map((other) => other.close()));
           await Promise.all(clients.map((client) => client.quit()));
         },
       };
@@ -70,15 +72,42 @@ describe('createRedisStore', () => {
   it('stores one <version>:<value> string, the key expiring in Redis itself', async () => {
     const store = createRedisStore({ client: raw, keyPrefix: 'layout:' });
     await store.set('session:1', 'token', { expectedVersion: 0, ttlMs: 60_000 });
-    expect(await raw.get('layout:data:session:1')).toBe('1:token');
-    const ttl = await raw.pttl('layout:data:session:1');
+    expect(await raw.get('layout:data{session:1}')).toBe('1:token');
+    const ttl = await raw.pttl('layout:data{session:1}');
     expect(ttl).toBeGreaterThan(59_000);
     expect(ttl).toBeLessThanOrEqual(60_000);
     await store.set('session:1', 'token2', { expectedVersion: 1 });
-    expect(await raw.pttl('layout:data:session:1')).toBe(-1);
-    const owner = await store.tryLock('refresh:1', { ttlMs: 5_000 });
-    expect(await raw.get('layout:lock:refresh:1')).toBe(owner);
-    expect(await raw.pttl('layout:lock:refresh:1')).toBeGreaterThan(4_000);
+    expect(await raw.pttl('layout:data{session:1}')).toBe(-1);
+    const owner = await store.tryLock('session:1', { ttlMs: 5_000 });
+    expect(await raw.get('layout:lock{session:1}')).toBe(owner);
+    expect(await raw.pttl('layout:lock{session:1}')).toBeGreaterThan(4_000);
+  });
+
+  it('names an entry and its lock by the same hash tag, with no prefix by default', async () => {
+    const store = createRedisStore({ client: raw });
+    await store.set('hh-oauth:session:abc', 'v', { expectedVersion: 0 });
+    const owner = await store.tryLock('hh-oauth:session:abc', { ttlMs: 5_000 });
+    expect(await raw.get('data{hh-oauth:session:abc}')).toBe('1:v');
+    expect(await raw.get('lock{hh-oauth:session:abc}')).toBe(owner);
+  });
+
+  it('keeps every (prefix, key) pair apart, even with braces in keys', async () => {
+    const pairs: [string, string][] = [
+      ['', 'a}lock{b'],
+      ['', 'a'],
+      ['a', 'b'],
+      ['x:', '}'],
+      ['x:', '}}'],
+      ['x:data', 'k'],
+    ];
+    const stores = pairs.map(([keyPrefix]) => createRedisStore({ client: raw, keyPrefix }));
+    await Promise.all(
+      pairs.map(([, k], i) => stores[i]!.set(`pairs:${k}`, `value-${i}`, { expectedVersion: 0 })),
+    );
+    for (const [i, [, k]] of pairs.entries()) {
+      expect((await stores[i]!.get(`pairs:${k}`))?.value).toBe(`value-${i}`);
+    }
+    expect(() => createRedisStore({ client: raw, keyPrefix: 'a{b}:' })).toThrow(/\{ or \}/);
   });
 
   it('keeps prefixes apart, and honours the client’s own ioredis keyPrefix', async () => {
@@ -92,7 +121,7 @@ describe('createRedisStore', () => {
       await store.set('k', 'v', { expectedVersion: 0 });
       expect(await store.take('k')).toBe('v');
       await store.tryLock('k', { ttlMs: 1000 });
-      expect(await raw.exists('app1:hh-oauth:lock:k')).toBe(1);
+      expect(await raw.exists('app1:lock{k}')).toBe(1);
     } finally {
       await prefixed.quit();
     }
@@ -138,7 +167,7 @@ describe('createRedisStore', () => {
   });
 
   it('a reply error keeps no command arguments in its cause', async () => {
-    await raw.set('wrongtype:data:k', 'a plain string');
+    await raw.hset('wrongtype:data{k}', 'field', 'a hash, not a string');
     const store = createRedisStore({ client: raw, keyPrefix: 'wrongtype:' });
     const error = await store
       .set('k', 'secret-token-value', { expectedVersion: 0 })
@@ -149,7 +178,9 @@ describe('createRedisStore', () => {
   });
 
   it('rejects options that cannot work', () => {
-    expect(() => createRedisStore({} as never)).toThrow(/\[hh-oauth\/storage-redis\] pass either/);
+    expect(() => createRedisStore({} as never)).toThrow(
+      /\[hh-oauth\/storage-redis\] pass \{ url \}/,
+    );
     expect(() => createRedisStore({ client: {} as never })).toThrow(/ioredis/);
     for (const timeoutMs of [0, -1, Number.NaN, Number.POSITIVE_INFINITY, '5000' as never]) {
       expect(() => createRedisStore({ client: raw, timeoutMs })).toThrow(

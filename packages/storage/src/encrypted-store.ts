@@ -193,5 +193,12 @@ export function encryptedStore(store: TokenStore, options: EncryptedStoreOptions
       return store.unlock(key, owner);
     },
     close: () => store.close(),
+    // Wake-ups carry no value: passed through when the store has them (keys are not sealed).
+    ...(store.watch !== undefined && {
+      async watch(key: string, onChange: () => void): Promise<() => void> {
+        assertKey(name, key);
+        return (store.watch as NonNullable<TokenStore['watch']>).call(store, key, onChange);
+      },
+    }),
   };
 }

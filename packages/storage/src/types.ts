@@ -45,6 +45,19 @@ export interface TokenStore {
    * (the memory store). The client's hot path uses it when present to skip a promise per read.
    */
   peek?(key: string): StoredEntry | undefined;
+  /**
+   * Optional capability: wake-ups. Calls `onChange` whenever entry `key` may have changed (set,
+   * delete, take) or lock `key` may have been released, by this or any other process sharing the
+   * storage; possibly more often than that, never with an argument. Resolves once it listens, so
+   * a change made after it resolved is heard (unless the wake-up is lost, below); the resolved
+   * function stops listening.
+   *
+   * A wake-up may be lost (a reconnect, a failover) and a lock that expires wakes nobody: a
+   * caller waiting for a change still looks again now and then. `@hh-oauth/client` uses it to
+   * end a wait for another process's refresh as soon as that refresh lands, and polls, rarely,
+   * as the fallback; without `watch` it polls every `pollMs`.
+   */
+  watch?(key: string, onChange: () => void): Promise<() => void>;
 }
 
 /** Options of `tryLock` and `extendLock`. */

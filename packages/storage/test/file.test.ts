@@ -12,6 +12,7 @@ for (const encrypted of [false, true]) {
     name: encrypted ? 'file (encrypted)' : 'file',
     timing: 'manual',
     encryptedAtRest: encrypted,
+    watches: true,
     async setup({ now }) {
       const directory = await mkdtemp(join(tmpdir(), 'hh-oauth-file-store-'));
       const path = join(directory, 'tokens.json');

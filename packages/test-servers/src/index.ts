@@ -15,5 +15,14 @@ export {
 } from './fault-probe.js';
 export type { PostgresTestServer, PostgresTestServerOptions } from './postgres-server.js';
 export { startPostgresServer } from './postgres-server.js';
+export type {
+  ClusterNode,
+  ClusterNodeState,
+  RedisTestCluster,
+  RedisTestClusterOptions,
+} from './redis-cluster.js';
+export { startRedisCluster } from './redis-cluster.js';
+export type { RedisTestSentinel } from './redis-sentinel.js';
+export { startRedisSentinel } from './redis-sentinel.js';
 export type { RedisTestServer, RedisTestServerOptions } from './redis-server.js';
 export { startRedisServer } from './redis-server.js';

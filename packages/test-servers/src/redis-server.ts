@@ -6,7 +6,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findBinary, freePort, type Started, startProcess } from './process.js';
+import { freePort, type Started, startProcess } from './process.js';
+import { redisServerBinary } from './redis-cli.js';
 
 export interface RedisTestServer {
   /** e.g. redis://127.0.0.1:6390 */
@@ -34,13 +35,7 @@ export interface RedisTestServerOptions {
 export async function startRedisServer(
   options: RedisTestServerOptions = {},
 ): Promise<RedisTestServer> {
-  const binary = options.binary ?? process.env['REDIS_SERVER'] ?? findBinary('redis-server');
-  if (binary === undefined) {
-    throw new Error(
-      'redis-server was not found on PATH. Install it (Debian: apt-get install redis-server; ' +
-        'scripts/test-all.sh does this) or set REDIS_SERVER to its path.',
-    );
-  }
+  const binary = redisServerBinary(options.binary);
   const directory = await mkdtemp(join(tmpdir(), 'hh-oauth-redis-'));
   const launch = (port: number): Promise<Started> =>
     startProcess(

@@ -11,12 +11,17 @@ function ensure(condition: boolean, message: string): asserts condition {
   if (!condition) throw new ClientInvariantError(message);
 }
 
+/** The stored session's status after the previous command of each run. */
+const lastStatus = new WeakMap<ClientWorld, string | undefined>();
+
 /**
  * 1. a refresh token is sent at most once — again only after hh.ru answered `token not expired`
  *    for it (proof it was not consumed);
  * 2. never before its pair expired by the caller's clock, unless the API said `token_expired`;
  * 3. no received pair is lost: the last pair hh.ru issued and the client received is in the store
- *    or held by a client, while hh.ru still honours it and the session is not signed out;
+ *    or held by a client, while hh.ru still honours it and the session is not signed out (a
+ *    signed-out record expires after the client's `endedSessionTtlMs`: gone, it is still signed
+ *    out);
  * 4. every rejection is a typed `HhOAuthError`.
  */
 export async function assertClientInvariants(world: ClientWorld, after: string): Promise<void> {
@@ -47,7 +52,9 @@ export async function assertClientInvariants(world: ClientWorld, after: string):
     const record = world.storedSession();
     const alive = world.server.check(last.tokens.accessToken);
     const honoured = alive === 'ok' || alive === 'token_expired';
-    if (honoured && record?.status !== 'signedOut') {
+    const expiredSignedOut = record === undefined && lastStatus.get(world) === 'signedOut';
+    lastStatus.set(world, expiredSignedOut ? 'signedOut' : record?.status);
+    if (honoured && record?.status !== 'signedOut' && !expiredSignedOut) {
       const inStore = record?.tokens?.accessToken === last.tokens.accessToken;
       ensure(
         inStore || (await world.heldBySomeClient(last.tokens.accessToken)),

@@ -13,6 +13,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TokenStore } from '../types.js';
 
+import { describeWatch } from './watch.js';
+
 export { sealedBackdoor } from './sealed-backdoor.js';
 
 /** A record as the underlying storage holds it, mapped by the back door to value and version. */
@@ -64,6 +66,11 @@ export interface ConformanceOptions {
    * value; keys may show.
    */
   readonly valuesSealedAtRest?: boolean;
+  /**
+   * The store implements `watch` (wake-ups): the suite then tests it, and fails if it is missing.
+   * `others` should include an instance with its own connection, so wake-ups cross connections.
+   */
+  readonly watches?: boolean;
   /** Called before each test; give each call a fresh, empty storage (or a fresh key prefix). */
   setup(clock: ConformanceClock): Promise<ConformanceFixture>;
 }
@@ -481,6 +488,16 @@ export function runTokenStoreConformance(options: ConformanceOptions): void {
         expect(dump).not.toContain(value);
         expect(dump).not.toContain(Buffer.from(value).toString('base64').slice(0, 20));
         expect((await raw.readRaw(k))?.value).toBe(value);
+      });
+    }
+
+    if (options.watches) {
+      describeWatch({
+        stores: () => {
+          expect(typeof store.watch).toBe('function');
+          return { store, other: pick(1) };
+        },
+        key,
       });
     }
 

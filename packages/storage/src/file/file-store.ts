@@ -45,6 +45,7 @@ import {
   type Sealing,
 } from './file-format.js';
 import { acquireFileLock, FileLockLost } from './file-lock.js';
+import { createFileWatch } from './file-watch.js';
 
 export interface FileStoreOptions {
   /** The store file. Its directory is created (mode 0700) when missing. The lock is `<path>.lock`. */
@@ -148,6 +149,7 @@ export function createFileStore(options: FileStoreOptions): TokenStore {
   const timeoutMs = timeoutOption(NAME, options.timeoutMs);
   const staleMs = timeoutOption(NAME, options.lockStaleMs, 'lockStaleMs', DEFAULT_LOCK_STALE_MS);
   let closed = false;
+  const changes = createFileWatch(path);
   /** This instance's read-modify-writes run one at a time; the lock file orders them with others. */
   let queue: Promise<unknown> = Promise.resolve();
 
@@ -421,8 +423,19 @@ export function createFileStore(options: FileStoreOptions): TokenStore {
       });
     },
 
+    // Wake-ups: any change of the store file, by any process on this machine (see file-watch.ts).
+    async watch(key: string, onChange: () => void): Promise<() => void> {
+      open_();
+      assertKey(NAME, key);
+      if (typeof onChange !== 'function') {
+        throw new StorageError(NAME, 'invalid_argument', 'onChange must be a function');
+      }
+      return changes.add(onChange);
+    },
+
     async close(): Promise<void> {
       closed = true;
+      changes.close();
       // Let this instance's writes in flight finish, so none is cut off by the process exiting;
       // each of them gives up by its own deadline, so this wait is bounded too.
       await settleWithin(queue, timeoutMs, () => undefined).catch(() => undefined);
