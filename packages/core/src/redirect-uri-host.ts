@@ -19,7 +19,6 @@ const OPAQUE_LABEL = /^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$/;
 const IPV4_PART = /^(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$/;
 const IPV6 = /^\[[0-9a-f:.]+\]$/;
 const NUMERIC_LIKE = /^(?:0x[0-9a-f]*|[0-9]+)$/;
-const HEX_NUMBER = /^0x[0-9a-f]*$/;
 
 /**
  * IDNA's deviation characters: IDNA 2003 (transitional processing) maps them away, IDNA 2008
@@ -42,6 +41,8 @@ export function parseHost(text: string, special: boolean): HostResult {
     return { ok: false, reason: 'trailing_dot', message: 'has a host ending in a dot' };
   }
   if (!special) return parseOpaqueHost(text);
+  // The common case, already canonical (lower-case ASCII labels): one pass, no copy.
+  if (scanAsciiHost(text) === HOST_OK) return { ok: true, host: text, kind: 'name' };
   let ascii = true;
   for (let i = 0; i < text.length; i++) {
     if (text.charCodeAt(i) > 0x7e) {
@@ -177,7 +178,11 @@ function scanAsciiHost(host: string): typeof HOST_OK | typeof HOST_SLOW {
       if (host.startsWith('xn--', labelStart)) return HOST_SLOW;
       if (host.charCodeAt(labelStart) === 0x2d || host.charCodeAt(i - 1) === 0x2d) return HOST_SLOW;
       // WHATWG reads a last label of digits, or 0x and hex digits ("0x" alone too), as IPv4.
-      if (i === host.length && (digitsOnly || HEX_NUMBER.test(host.slice(labelStart)))) {
+      if (
+        i === host.length &&
+        (digitsOnly ||
+          (host.charCodeAt(labelStart) === 0x30 && host.charCodeAt(labelStart + 1) === 0x78))
+      ) {
         return HOST_SLOW;
       }
       labelStart = i + 1;
