@@ -1,6 +1,6 @@
 // Node 22, Bun, Deno and miniflare (with workerd) are fetched from the npm registry the first time this test runs, pinned by
 // binaries/package-lock.json, into binaries/node_modules. They are kept out of the workspace
-// install: together they weigh about 380 MB, and only this test needs them.
+// install: together they weigh about 490 MB, and only these tests need them.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
