@@ -17,8 +17,8 @@ import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { acquireFileLock } from '../src/file/file-lock.js';
 import { currentHolder } from '../src/file/holder.js';
-import { createFileStore } from '../src/file/index.js';
-import { isStorageError } from '../src/index.js';
+import { createFileStore as createFileStoreNow, type FileStoreOptions } from '../src/file/index.js';
+import { isStorageError, type TokenStore } from '../src/index.js';
 import { compileForChild } from './compile-for-child.js';
 
 const run = promisify(execFile);
@@ -32,7 +32,19 @@ beforeEach(async () => {
   directory = await mkdtemp(join(tmpdir(), 'hh-oauth-file-'));
   path = join(directory, 'nested', 'tokens.json');
 });
+/**
+ * Every store a test opens is closed before its folder is removed: a call that timed out may
+ * still be finishing its lock attempt (a temp file, a link), and removing the folder under it
+ * fails with ENOTEMPTY. `close()` waits for this instance's calls, each bounded by its deadline.
+ */
+const opened: TokenStore[] = [];
+const createFileStore = (options: FileStoreOptions): TokenStore => {
+  const store = createFileStoreNow(options);
+  opened.push(store);
+  return store;
+};
 afterEach(async () => {
+  await Promise.all(opened.splice(0).map((store) => store.close()));
   await rm(directory, { recursive: true, force: true });
 });
 
