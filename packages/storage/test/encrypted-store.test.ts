@@ -101,10 +101,15 @@ describe('encryptedStore', () => {
     const store = encryptedStore(inner, { key: KEY });
     await store.set('k', SECRET, { expectedVersion: 0 });
     const sealed = (await inner.get('k'))?.value ?? '';
-    const last = sealed.at(-1) === 'A' ? 'B' : 'A';
+    // Tampering flips a decoded byte: changing a base64url character may only touch the last
+    // character's unused bits, which decode to the same bytes.
+    const head = sealed.slice(0, sealed.lastIndexOf(':') + 1);
+    const data = Buffer.from(sealed.slice(head.length), 'base64url');
+    data[0] = (data[0] ?? 0) ^ 1;
+    const tampered = `${head}${data.toString('base64url')}`;
     const foreign = encryptedStore(createMemoryStore(), { key: NEXT_KEY });
     for (const bad of [
-      `${sealed.slice(0, -1)}${last}`,
+      tampered,
       sealed.slice(0, sealed.lastIndexOf(':') + 8),
       SECRET,
       sealed.replace(/^hh-oauth-sealed:1:[0-9a-f]{16}/, 'hh-oauth-sealed:1:0000000000000000'),
