@@ -3,16 +3,13 @@
 //  2. getAccessToken over 100,000 sessions in Redis vs a raw Redis GET on the same ioredis client;
 //  3. a refresh storm (1,000 callers, one expired session) vs a client without single-flight.
 // Runs the built packages; starts its own redis-server and an emulator process on 127.0.0.1.
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { createHhOAuth } from '@hh-oauth/client';
 import { createHttpTransport } from '@hh-oauth/http';
 import { createMemoryStore } from '@hh-oauth/storage';
 import { createRedisStore } from '@hh-oauth/storage-redis';
 import { startRedisServer } from '@hh-oauth/test-servers';
 import { Redis } from 'ioredis';
+import { startEmulatorProcess } from './emulator-process.mjs';
 
 const USER_AGENT = 'hh-oauth-bench/1.0 (bench@example.com)';
 const DAY = 86_400_000;
@@ -132,26 +129,9 @@ if (!process.env.ONLY_STORM && !process.env.ONLY_MEMORY) {
 
 // 3. The refresh storm, against the emulator in its own process.
 if (!process.env.ONLY_MEMORY && !process.env.ONLY_REDIS) {
-  const cli = fileURLToPath(new URL('../../emulator/dist/cli.js', import.meta.url));
-  const emulator = spawn(process.execPath, [cli, '--port', '0', '--json'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const emulator = await startEmulatorProcess();
   try {
-    const [line] = await once(createInterface({ input: emulator.stdout }), 'line');
-    const facts = JSON.parse(line);
-    const control = async (path, body) =>
-      (
-        await fetch(
-          `${facts.url}/__emulator/${path}`,
-          body
-            ? {
-                method: 'POST',
-                headers: { 'content-type': 'application/json' },
-                body: JSON.stringify(body),
-              }
-            : {},
-        )
-      ).json();
+    const { facts, control } = emulator;
     const CALLERS = 1000;
     let answeredAt = 0;
     const real = createHttpTransport({
@@ -240,7 +220,7 @@ if (!process.env.ONLY_MEMORY && !process.env.ONLY_REDIS) {
       ratio: '',
     });
   } finally {
-    emulator.kill('SIGTERM');
+    emulator.stop();
   }
 }
 

@@ -23,6 +23,7 @@ import { createRedisStore } from '@hh-oauth/storage-redis';
 import { startPostgresServer, startRedisCluster, startRedisServer } from '@hh-oauth/test-servers';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { startEmulatorProcess } from './emulator-process.mjs';
 
 const USER_AGENT = 'hh-oauth-scale-bench/1.0 (bench@example.com)';
 const WORKER = fileURLToPath(new URL('./scale-worker.mjs', import.meta.url));
@@ -35,25 +36,7 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const only = process.env.SCALE_ONLY;
 
 // The emulator, in its own process.
-const cli = fileURLToPath(new URL('../../emulator/dist/cli.js', import.meta.url));
-const emulatorProcess = spawn(process.execPath, [cli, '--port', '0', '--json'], {
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-const [line] = await once(createInterface({ input: emulatorProcess.stdout }), 'line');
-const facts = JSON.parse(line);
-const control = async (path, body) =>
-  (
-    await fetch(
-      `${facts.url}/__emulator/${path}`,
-      body
-        ? {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify(body),
-          }
-        : {},
-    )
-  ).json();
+const { facts, control, stop: stopEmulator } = await startEmulatorProcess();
 const offset = async () => (await control('clock')).now - Date.now();
 const refreshCount = async () => (await control('stats')).token.refresh_token;
 
@@ -340,7 +323,7 @@ try {
     await rm(dir, { recursive: true, force: true });
   }
 } finally {
-  emulatorProcess.kill('SIGTERM');
+  stopEmulator();
 }
 
 console.log('scale: figures beside baselines measured in this run');
